@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+/** Bindings and vars the Worker is deployed with (wrangler.toml). */
+export interface Env {
+  DB: D1Database;
+  CACHE: KVNamespace;
+  EURASIANET_BASE_URL?: string;
+  CONTACT_URL?: string;
+  SUBREQUEST_BUDGET?: string;
+  FETCH_TIMEOUT_MS?: string;
+  MAX_RESPONSE_BYTES?: string;
+  FEED_TTL_MINUTES?: string;
+}
+
+const intVar = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** Operator settings, read from vars so they can change per environment without a code change. */
+export const Config = z.object({
+  /** Shown in the User-Agent so site owners can reach whoever runs this instance. */
+  CONTACT_URL: z.url().default("https://github.com/caravan-feeds/caravan"),
+  /** Fetches one invocation may make (the free plan allows 50 subrequests; keep a margin). */
+  SUBREQUEST_BUDGET: intVar(45, 1, 1000),
+  FETCH_TIMEOUT_MS: intVar(10_000, 100, 60_000),
+  MAX_RESPONSE_BYTES: intVar(5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
+  /** The cron period: feeds tell readers to cache this long (Cache-Control max-age, RSS <ttl>). */
+  FEED_TTL_MINUTES: intVar(15, 1, 1440),
+});
+export type Config = z.infer<typeof Config>;
+
+export class ConfigError extends Error {}
+
+export function readConfig(env: Env): Config {
+  const parsed = Config.safeParse({
+    CONTACT_URL: env.CONTACT_URL || undefined,
+    SUBREQUEST_BUDGET: env.SUBREQUEST_BUDGET || undefined,
+    FETCH_TIMEOUT_MS: env.FETCH_TIMEOUT_MS || undefined,
+    MAX_RESPONSE_BYTES: env.MAX_RESPONSE_BYTES || undefined,
+    FEED_TTL_MINUTES: env.FEED_TTL_MINUTES || undefined,
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid Worker vars: ${problems}`);
+  }
+  return parsed.data;
+}
+
+export function userAgent(config: Config): string {
+  return `Caravan/0.1 (+${config.CONTACT_URL}; feed aggregator)`;
+}

@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+/** Where a taxonomy term on an item came from: the source said so, or Caravan's tagger inferred it. */
+export const TermOrigin = z.enum(["source", "tagger"]);
+export type TermOrigin = z.infer<typeof TermOrigin>;
+
+const Slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "a lower-case slug such as central-asia");
+
+export const ItemImage = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  caption: z.string().nullable(),
+});
+export type ItemImage = z.infer<typeof ItemImage>;
+
+/**
+ * One story, whatever source it came from. Every stage after parsing speaks only this shape.
+ * Dates are ISO 8601 strings in UTC so the same value goes to D1, JSON and the feeds unchanged.
+ */
+export const Item = z.object({
+  id: z.string().regex(/^[0-9a-f]{32}$/, "32 hex digits: the first 128 bits of SHA-256 of the canonical URL"),
+  url: z.url({ protocol: /^https?$/ }),
+  title: z.string().min(1),
+  summary: z.string().nullable(),
+  contentHtml: z.string().nullable(),
+  authors: z.array(z.string().min(1)),
+  publishedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  firstSeenAt: z.iso.datetime(),
+  image: ItemImage.nullable(),
+  language: z.string().min(2),
+  sourceId: Slug,
+  countries: z.array(Slug),
+  regions: z.array(Slug),
+  topics: z.array(Slug),
+  tags: z.array(z.string().min(1)),
+});
+export type Item = z.infer<typeof Item>;
