@@ -1,0 +1,125 @@
+/**
+ * Reading the dates sources print. A date with a zone (ISO 8601 with offset, RFC 822) is an
+ * instant already; one without (ISO local time, "Apr 18, 2018") is wall-clock time in the
+ * source's IANA zone, converted to UTC with the zone's offset on that day.
+ */
+
+const MONTHS: Record<string, number> = {};
+const monthNames: [number, string[]][] = [
+  [1, ["jan", "january", "янв", "январь", "января"]],
+  [2, ["feb", "february", "фев", "февраль", "февраля"]],
+  [3, ["mar", "march", "мар", "март", "марта"]],
+  [4, ["apr", "april", "апр", "апрель", "апреля"]],
+  [5, ["may", "май", "мая"]],
+  [6, ["jun", "june", "июн", "июнь", "июня"]],
+  [7, ["jul", "july", "июл", "июль", "июля"]],
+  [8, ["aug", "august", "авг", "август", "августа"]],
+  [9, ["sep", "sept", "september", "сен", "сент", "сентябрь", "сентября"]],
+  [10, ["oct", "october", "окт", "октябрь", "октября"]],
+  [11, ["nov", "november", "ноя", "нояб", "ноябрь", "ноября"]],
+  [12, ["dec", "december", "дек", "декабрь", "декабря"]],
+];
+for (const [n, names] of monthNames) for (const name of names) MONTHS[name] = n;
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
+// "Apr 18, 2018", "April 18, 2018 - 10:27", "Apr 18 2018 10:27 am"
+const MONTH_DAY_YEAR = /^([\p{L}]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?:\s*[-–,]?\s*(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?)?$/iu;
+// "18 April 2018", "18 апреля 2018", "18 апреля 2018, 10:27"
+const DAY_MONTH_YEAR = /^(\d{1,2})\s+([\p{L}]+)\.?,?\s+(\d{4})(?:\s*(?:г\.?)?\s*[-–,]?\s*(\d{1,2}):(\d{2}))?$/iu;
+const RFC822 = /^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[A-Z]{1,5}|[+-]\d{4})$/;
+
+/** Parses a source's date text to a UTC ISO string, or null when it is not a date we can read. */
+export function parseSourceDate(text: string | null | undefined, timeZone: string): string | null {
+  if (!text) return null;
+  const s = text.replace(/\s+/g, " ").trim();
+  if (!s) return null;
+
+  if (ISO_WITH_ZONE.test(s) || RFC822.test(s)) return isoOrNull(Date.parse(normalizeOffset(s)));
+
+  let m = ISO_LOCAL.exec(s);
+  if (m) return zoned(timeZone, +m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+
+  m = MONTH_DAY_YEAR.exec(s);
+  if (m) {
+    const month = MONTHS[m[1]!.toLowerCase()];
+    if (month) return zoned(timeZone, +m[3]!, month, +m[2]!, hour12(m[4], m[6]), +(m[5] ?? 0), 0);
+  }
+
+  m = DAY_MONTH_YEAR.exec(s);
+  if (m) {
+    const month = MONTHS[m[2]!.toLowerCase()];
+    if (month) return zoned(timeZone, +m[3]!, month, +m[1]!, +(m[4] ?? 0), +(m[5] ?? 0), 0);
+  }
+  return null;
+}
+
+function hour12(hour: string | undefined, meridiem: string | undefined): number {
+  if (hour === undefined) return 0;
+  const h = +hour;
+  if (!meridiem) return h;
+  const pm = meridiem.toLowerCase().startsWith("p");
+  return (h % 12) + (pm ? 12 : 0);
+}
+
+// Date.parse accepts "+0300" in RFC 822 but not in ISO strings; make ISO offsets "+03:00".
+function normalizeOffset(s: string): string {
+  return /^\d{4}-/.test(s) ? s.replace(" ", "T").replace(/([+-]\d{2})(\d{2})$/, "$1:$2") : s;
+}
+
+function isoOrNull(ms: number): string | null {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** Wall-clock time in an IANA zone → UTC ISO string (null for impossible dates). */
+export function zoned(
+  timeZone: string,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): string | null {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (new Date(asUtc).getUTCDate() !== day) return null; // 31 April and the like
+  // The zone's offset at the guessed instant, then once more at the corrected one (DST edges).
+  let utc = asUtc - offsetMs(timeZone, asUtc);
+  utc = asUtc - offsetMs(timeZone, utc);
+  return new Date(utc).toISOString();
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Offset of `timeZone` from UTC at instant `utcMs`, in milliseconds. */
+function offsetMs(timeZone: string, utcMs: number): number {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, f);
+  }
+  const parts: Record<string, number> = {};
+  for (const p of f.formatToParts(new Date(utcMs))) if (p.type !== "literal") parts[p.type] = +p.value;
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return wall - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** True when the name is an IANA zone this runtime knows (used to validate source config). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
