@@ -1,0 +1,76 @@
+import { Hono } from "hono";
+import type { Env } from "../env";
+import { renderIndexPage } from "../render/html";
+import { feedCatalog } from "../sources/feeds";
+import { termStats } from "../store/items";
+import { errorResponse, HttpError } from "./errors";
+import { resolveFeed, serveFeed, splitFeedFile } from "./feeds";
+
+type AppEnv = { Bindings: Env };
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get("/", async (c) => {
+    const stats = await termStats(c.env.DB);
+    const byKey = new Map(stats.terms.map((t) => [`${t.kind}:${t.slug}`, t]));
+    const listings = feedCatalog.map((feed) => {
+      const s = feed.kind === "all" ? stats.all : byKey.get(feed.key);
+      return { feed, items: s?.items ?? 0, newest: s?.newest ?? null };
+    });
+    const origin = new URL(c.req.url).origin;
+    return new Response(renderIndexPage(origin, listings), {
+      headers: {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "public, max-age=300",
+        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  });
+
+  // Liveness for monitors: the Worker, D1 and KV answer. It never fetches a source.
+  app.get("/healthz", async (c) => {
+    const check = async (probe: () => Promise<unknown>) => {
+      try {
+        await probe();
+        return "ok";
+      } catch (err) {
+        return err instanceof Error ? err.message : String(err);
+      }
+    };
+    const d1 = await check(() => c.env.DB.prepare("SELECT 1").first());
+    const kv = await check(() => c.env.CACHE.get("healthz"));
+    const ok = d1 === "ok" && kv === "ok";
+    return c.json({ ok, d1, kv }, ok ? 200 : 503, { "cache-control": "no-store" });
+  });
+
+  app.get("/feeds/:file", async (c) => {
+    const { slug, format } = splitFeedFile(c.req.param("file"));
+    if (slug !== "all") throw new HttpError(404, "unknown_feed", `no feed "${slug}" at the top level`, { valid: ["all"] });
+    return serveFeed(c, resolveFeed("all", "all"), format);
+  });
+
+  app.get("/feeds/:kind/:file", async (c) => {
+    const { slug, format } = splitFeedFile(c.req.param("file"));
+    return serveFeed(c, resolveFeed(c.req.param("kind"), slug), format);
+  });
+
+  app.notFound((c) =>
+    errorResponse(404, "not_found", `nothing at ${truncate(new URL(c.req.url).pathname)}`, {
+      routes: ["/", "/feeds/all.{rss,atom,json}", "/feeds/{region,country,topic,source}/{slug}.{rss,atom,json}"],
+    }),
+  );
+
+  app.onError((err) => {
+    if (err instanceof HttpError) return errorResponse(err.status, err.code, err.message, err.details);
+    console.log(JSON.stringify({ event: "http.error", message: err instanceof Error ? err.message : String(err) }));
+    return errorResponse(500, "internal_error", "the server could not answer this request");
+  });
+
+  return app;
+}
+
+function truncate(s: string): string {
+  return s.length > 100 ? `${s.slice(0, 100)}…` : s;
+}

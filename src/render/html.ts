@@ -1,0 +1,94 @@
+import type { FeedDef, FeedFormat } from "../sources/feeds";
+
+export interface FeedListing {
+  feed: FeedDef;
+  items: number;
+  newest: string | null;
+}
+
+const FORMAT_LABEL: Record<FeedFormat, { label: string; type: string }> = {
+  rss: { label: "RSS", type: "application/rss+xml" },
+  atom: { label: "Atom", type: "application/atom+xml" },
+  json: { label: "JSON Feed", type: "application/feed+json" },
+};
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/**
+ * The index page: every feed, grouped (regions with their countries, topics with their
+ * sub-topics, sources), with counts, newest dates, and autodiscovery links. No scripts.
+ */
+export function renderIndexPage(origin: string, listings: FeedListing[]): string {
+  const byKind = (kind: string) => listings.filter((l) => l.feed.kind === kind);
+  const childrenOf = (kind: string, parent: string) => listings.filter((l) => l.feed.kind === kind && l.feed.parent === parent);
+  const discovery = listings
+    .flatMap((l) =>
+      (Object.keys(FORMAT_LABEL) as FeedFormat[]).map(
+        (f) =>
+          `<link rel="alternate" type="${FORMAT_LABEL[f].type}" title="${escapeHtml(`${l.feed.title} (${FORMAT_LABEL[f].label})`)}" href="${escapeHtml(`${origin}${l.feed.path}.${f}`)}">`,
+      ),
+    )
+    .join("\n");
+
+  const regionSections = byKind("region")
+    .map((r) => section(origin, r, childrenOf("country", r.feed.slug)))
+    .join("\n");
+  const topicSections = byKind("topic")
+    .filter((t) => t.feed.parent === null)
+    .map((t) => section(origin, t, childrenOf("topic", t.feed.slug)))
+    .join("\n");
+  const all = listings.find((l) => l.feed.kind === "all");
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Caravan feeds</title>
+${discovery}
+<style>
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1b1b1b}
+h2{border-bottom:1px solid #ccc;margin-top:2rem}
+ul{list-style:none;padding-left:0}
+li{margin:.35rem 0}
+ul ul{padding-left:1.5rem}
+.meta{color:#555;font-size:.9em}
+code{background:#f3f3f3;padding:0 .25em;word-break:break-all}
+</style>
+</head>
+<body>
+<header>
+<h1>Caravan</h1>
+<p>News feeds about the Caucasus, Central Asia and Eastern Europe, gathered from regional sources and sorted by region, country and topic. Copy a feed URL into your feed reader.</p>
+</header>
+<main>
+${all ? `<section aria-labelledby="all"><h2 id="all">Everything</h2><ul>${entry(origin, all, [])}</ul></section>` : ""}
+<section aria-labelledby="regions"><h2 id="regions">Regions and countries</h2><ul>
+${regionSections}
+</ul></section>
+<section aria-labelledby="topics"><h2 id="topics">Topics</h2><ul>
+${topicSections}
+</ul></section>
+<section aria-labelledby="sources"><h2 id="sources">Sources</h2><ul>
+${byKind("source").map((s) => entry(origin, s, [])).join("\n")}
+</ul></section>
+</main>
+</body>
+</html>
+`;
+}
+
+function section(origin: string, parent: FeedListing, children: FeedListing[]): string {
+  return entry(origin, parent, children);
+}
+
+function entry(origin: string, l: FeedListing, children: FeedListing[]): string {
+  const links = (Object.keys(FORMAT_LABEL) as FeedFormat[])
+    .map((f) => `<a href="${escapeHtml(`${l.feed.path}.${f}`)}">${FORMAT_LABEL[f].label}</a>`)
+    .join(" · ");
+  const meta = `${l.items} ${l.items === 1 ? "story" : "stories"}${l.newest ? `, newest ${l.newest.slice(0, 10)}` : ""}`;
+  const nested = children.length ? `<ul>${children.map((c) => entry(origin, c, [])).join("")}</ul>` : "";
+  return `<li><strong>${escapeHtml(l.feed.title)}</strong> <span class="meta">(${meta})</span> ${links}<br><code>${escapeHtml(`${origin}${l.feed.path}.atom`)}</code>${nested}</li>`;
+}
