@@ -1,0 +1,100 @@
+// `npm run demo`: the whole pipeline on this machine, no internet. It starts the local fixture
+// copy of an Eurasianet-like site, applies the D1 migrations to a fresh local database, starts
+// the Worker with `wrangler dev` (local D1 and KV), fires the scheduled handler once, and prints
+// the feed URLs. Ctrl-C stops everything it started.
+import { spawn } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { startFixtureServer } from "../test/fixtures/server.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const port = Number(process.env.DEMO_PORT ?? 8787);
+const state = ".wrangler/demo-state";
+const worker = `http://127.0.0.1:${port}`;
+const children = new Set();
+
+function run(args, { wait = true } = {}) {
+  const child = spawn("wrangler", args, {
+    cwd: root,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    stdio: wait ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
+  });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  if (!wait) return child;
+  return new Promise((resolve, reject) =>
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`wrangler ${args[0]} exited with ${code}`)))),
+  );
+}
+
+async function waitForWorker(timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(`${worker}/healthz`);
+      await r.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`the Worker did not answer on ${worker} within ${timeoutMs / 1000} s`);
+}
+
+let fixtures;
+async function stop(code) {
+  for (const child of children) child.kill("SIGTERM");
+  await fixtures?.close().catch(() => {});
+  process.exit(code);
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+try {
+  fixtures = await startFixtureServer({ sites: ["eurasianet"] });
+  const origin = fixtures.origins.eurasianet;
+  console.log(`fixture site (Eurasianet-like) on ${origin}`);
+
+  await rm(`${root}/${state}`, { recursive: true, force: true });
+  console.log("applying D1 migrations to a fresh local database…");
+  await run(["d1", "migrations", "apply", "caravan", "--local", "--persist-to", state]);
+
+  console.log(`starting the Worker on ${worker}…`);
+  const dev = run(
+    ["dev", "--test-scheduled", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state,
+     "--var", `EURASIANET_BASE_URL:${origin}`, "--var", "CONTACT_URL:https://example.org/caravan-demo"],
+    { wait: false },
+  );
+  dev.stderr.on("data", (d) => process.stderr.write(d));
+  dev.on("exit", (code) => {
+    if (code !== null && code !== 0) {
+      console.error(`wrangler dev exited with ${code}`);
+      stop(1);
+    }
+  });
+  await waitForWorker(60_000);
+
+  console.log("firing the scheduled handler (one ingest run)…");
+  const fired = await fetch(`${worker}/__scheduled?cron=*/15+*+*+*+*`);
+  await fired.arrayBuffer();
+  if (!fired.ok) throw new Error(`/__scheduled answered ${fired.status}`);
+
+  const all = await (await fetch(`${worker}/feeds/all.json`)).json();
+  console.log(`\ningested ${all.items.length} stories. Feeds (any of .rss, .atom, .json):`);
+  for (const path of [
+    "/",
+    "/feeds/all.atom",
+    "/feeds/region/caucasus.rss",
+    "/feeds/region/central-asia.atom",
+    "/feeds/country/azerbaijan.json",
+    "/feeds/topic/security.atom",
+    "/feeds/source/eurasianet.rss",
+  ]) {
+    console.log(`  ${worker}${path}`);
+  }
+  console.log(`\nfire another run: curl '${worker}/__scheduled?cron=*/15+*+*+*+*'`);
+  console.log("Ctrl-C stops the Worker and the fixture site.");
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  await stop(1);
+}
