@@ -10,6 +10,8 @@ export interface Env {
   FETCH_TIMEOUT_MS?: string;
   MAX_RESPONSE_BYTES?: string;
   FEED_TTL_MINUTES?: string;
+  WEBSUB_HUB_URL?: string;
+  PUBLIC_URL?: string;
 }
 
 const intVar = (fallback: number, min: number, max: number) =>
@@ -25,6 +27,10 @@ export const Config = z.object({
   MAX_RESPONSE_BYTES: intVar(5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
   /** The cron period: feeds tell readers to cache this long (Cache-Control max-age, RSS <ttl>). */
   FEED_TTL_MINUTES: intVar(15, 1, 1440),
+  /** A WebSub hub: feeds advertise it and each ingest that changes a feed pings it. */
+  WEBSUB_HUB_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** This deployment's public origin (e.g. https://caravan.example.org): the topic URLs sent to the hub. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -37,6 +43,8 @@ export function readConfig(env: Env): Config {
     FETCH_TIMEOUT_MS: env.FETCH_TIMEOUT_MS || undefined,
     MAX_RESPONSE_BYTES: env.MAX_RESPONSE_BYTES || undefined,
     FEED_TTL_MINUTES: env.FEED_TTL_MINUTES || undefined,
+    WEBSUB_HUB_URL: env.WEBSUB_HUB_URL || undefined,
+    PUBLIC_URL: env.PUBLIC_URL || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

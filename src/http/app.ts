@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import type { Env } from "../env";
 import { renderIndexPage } from "../render/html";
+import { renderOpml } from "../render/opml";
+import { FEED_STYLESHEET } from "../render/stylesheet";
 import { feedCatalog } from "../sources/feeds";
 import { termStats } from "../store/items";
 import { errorResponse, HttpError } from "./errors";
-import { resolveFeed, serveFeed, splitFeedFile } from "./feeds";
+import { FEED_STYLESHEET_PATH, resolveFeed, serveFeed, splitFeedFile } from "./feeds";
 
 type AppEnv = { Bindings: Env };
 
@@ -45,6 +47,25 @@ export function createApp(): Hono<AppEnv> {
     return c.json({ ok, d1, kv }, ok ? 200 : 503, { "cache-control": "no-store" });
   });
 
+  app.get(FEED_STYLESHEET_PATH, () =>
+    new Response(FEED_STYLESHEET, {
+      headers: { "content-type": "text/xsl; charset=utf-8", "cache-control": "public, max-age=86400" },
+    }),
+  );
+
+  app.get("/feeds.opml", async (c) => {
+    const stats = await termStats(c.env.DB);
+    const body = renderOpml(new URL(c.req.url).origin, feedCatalog, stats.all.newest);
+    return new Response(body, {
+      headers: {
+        "content-type": "text/x-opml; charset=utf-8",
+        "content-disposition": 'inline; filename="caravan-feeds.opml"',
+        "cache-control": "public, max-age=3600",
+        "access-control-allow-origin": "*",
+      },
+    });
+  });
+
   app.get("/feeds/:file", async (c) => {
     const { slug, format } = splitFeedFile(c.req.param("file"));
     if (slug !== "all") throw new HttpError(404, "unknown_feed", `no feed "${slug}" at the top level`, { valid: ["all"] });
@@ -58,7 +79,7 @@ export function createApp(): Hono<AppEnv> {
 
   app.notFound((c) =>
     errorResponse(404, "not_found", `nothing at ${truncate(new URL(c.req.url).pathname)}`, {
-      routes: ["/", "/feeds/all.{rss,atom,json}", "/feeds/{region,country,topic,source}/{slug}.{rss,atom,json}"],
+      routes: ["/", "/feeds.opml", "/feeds/all.{rss,atom,json}", "/feeds/{region,country,topic,source}/{slug}.{rss,atom,json}"],
     }),
   );
 

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { readConfig, type Env } from "../env";
+import { readConfig, type Config, type Env } from "../env";
 import type { Item } from "../model/item";
 import { renderAtom } from "../render/atom";
 import type { FeedDocument } from "../render/document";
@@ -7,123 +7,175 @@ import { renderJsonFeed } from "../render/jsonfeed";
 import { renderRss } from "../render/rss";
 import { sources } from "../sources";
 import { FEED_FORMATS, FEED_KINDS, findFeed, slugsOf, type FeedDef, type FeedFormat } from "../sources/feeds";
-import { feedCacheKey, getCachedFeed, putCachedFeed, readFeedVersions, type CachedFeed } from "../store/feed-cache";
-import { queryFeedItems, type TermKind } from "../store/items";
+import { feedCacheKey, getCachedFeed, putCachedFeed, readFeedVersions, versionOf, type CachedFeed } from "../store/feed-cache";
+import type { TermKind } from "../store/items";
+import { cursorAfter, encodeCursor, queryItems } from "../store/query";
 import { sha256Hex } from "../ingest/canonical";
 import { isNotModified } from "./conditional";
-import { HttpError } from "./errors";
-import { normalizedQuery, parseFeedQuery, type FeedQueryParams } from "./feed-query";
+import { errorResponse, HttpError } from "./errors";
+import { canonicalQuery, parseFeedQuery, type FeedQueryParams } from "./feed-query";
+import { feedMatchExpression } from "./feed-search";
 
-const CONTENT_TYPES: Record<FeedFormat, string> = {
+export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
   rss: "application/rss+xml; charset=utf-8",
   atom: "application/atom+xml; charset=utf-8",
   json: "application/feed+json; charset=utf-8",
 };
+
+/** The stylesheet browsers apply to RSS and Atom (served by the Worker, see stylesheet.ts). */
+export const FEED_STYLESHEET_PATH = "/feed.xsl";
 
 /** Splits "caucasus.atom" into slug and format, or says what formats exist. */
 export function splitFeedFile(file: string): { slug: string; format: FeedFormat } {
   const dot = file.lastIndexOf(".");
   const format = dot > 0 ? file.slice(dot + 1) : "";
   if (!(FEED_FORMATS as readonly string[]).includes(format)) {
-    throw new HttpError(404, "unknown_format", `no feed format "${format || file}"`, { formats: [...FEED_FORMATS] });
+    throw new HttpError(404, "unknown_format", `no feed format "${clip(format || file)}"`, { formats: [...FEED_FORMATS] });
   }
   return { slug: file.slice(0, dot), format: format as FeedFormat };
 }
 
 export function resolveFeed(kind: string, slug: string): FeedDef {
   if (kind !== "all" && !(FEED_KINDS as string[]).includes(kind)) {
-    throw new HttpError(404, "unknown_feed_kind", `no feeds of kind "${kind}"`, { kinds: ["all", ...FEED_KINDS] });
+    throw new HttpError(404, "unknown_feed_kind", `no feeds of kind "${clip(kind)}"`, { kinds: ["all", ...FEED_KINDS] });
   }
   const feed = findFeed(kind, slug);
-  if (!feed) {
-    throw new HttpError(404, "unknown_feed", `no ${kind} feed "${slug}"`, { valid: slugsOf(kind as TermKind) });
-  }
+  if (!feed) throw new HttpError(404, "unknown_feed", `no ${kind} feed "${clip(slug)}"`, { valid: slugsOf(kind as TermKind) });
   return feed;
 }
 
-/** Serves one feed: from KV when cached (no D1 query), else rendered from D1 and cached. */
+/**
+ * Serves one feed page. A current cached rendering (memo or KV) is answered, 304 included,
+ * without touching D1; otherwise it is rendered from D1 and cached. When D1 fails, the last
+ * rendering is served stale; only with nothing cached at all is the answer a 503, and never
+ * with a Retry-After, which some readers apply to every feed of the host.
+ */
 export async function serveFeed(c: Context<{ Bindings: Env }>, feed: FeedDef, format: FeedFormat): Promise<Response> {
   const url = new URL(c.req.url);
   const query = parseFeedQuery(url);
   const config = readConfig(c.env);
-  const headers = {
-    "content-type": CONTENT_TYPES[format],
+  const headers: Record<string, string> = {
+    "content-type": FEED_CONTENT_TYPES[format],
     "cache-control": `public, max-age=${config.FEED_TTL_MINUTES * 60}`,
     "access-control-allow-origin": "*",
-    vary: "accept-encoding",
   };
 
-  const versions = await readFeedVersions(c.env.CACHE);
-  const cacheKey = feedCacheKey(versions, feed.key, `${url.origin}|${format}|${normalizedQuery(query)}`);
-  let cached = await getCachedFeed(c.env.CACHE, cacheKey);
-  const hit = cached !== null;
-  if (!cached) {
-    cached = await renderFeed(c.env, feed, format, query, url, config.FEED_TTL_MINUTES);
-    c.executionCtx.waitUntil(putCachedFeed(c.env.CACHE, cacheKey, cached));
+  const variant = `${url.origin}|${format}|${canonicalQuery(query)}`;
+  const cacheKey = feedCacheKey(feed.key, variant);
+  let version = "0";
+  let cached: CachedFeed | null = null;
+  try {
+    version = versionOf(await readFeedVersions(c.env.CACHE), feed.key);
+    cached = await getCachedFeed(c.env.CACHE, cacheKey, version);
+  } catch (err) {
+    logError("cache.read_failed", err);
   }
-  const validators: Record<string, string> = { etag: cached.etag };
-  if (cached.lastModified) validators["last-modified"] = cached.lastModified;
-  const cacheHeader = { "x-caravan-cache": hit ? "hit" : "miss" };
-  if (isNotModified(c.req.raw, cached.etag, cached.lastModified)) {
-    return new Response(null, { status: 304, headers: { ...headers, ...validators, ...cacheHeader } });
+
+  let state: "hit" | "miss" | "stale" = "hit";
+  if (!cached || cached.version !== version) {
+    try {
+      const fresh = await renderFeed(c.env, config, feed, format, query, url, version);
+      c.executionCtx.waitUntil(putCachedFeed(c.env.CACHE, cacheKey, fresh));
+      cached = fresh;
+      state = "miss";
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      logError("feed.render_failed", err);
+      if (!cached) return errorResponse(503, "unavailable", "the feed cannot be read right now; try again later");
+      state = "stale";
+    }
   }
-  return new Response(c.req.method === "HEAD" ? null : cached.body, {
-    status: 200,
-    headers: { ...headers, ...validators, ...cacheHeader },
-  });
+
+  headers.etag = cached.etag;
+  if (cached.lastModified) headers["last-modified"] = cached.lastModified;
+  headers["x-caravan-cache"] = state;
+  if (isNotModified(c.req.raw, cached.etag, cached.lastModified)) return new Response(null, { status: 304, headers });
+  return new Response(c.req.method === "HEAD" ? null : cached.body, { status: 200, headers });
 }
 
 async function renderFeed(
   env: Env,
+  config: Config,
   feed: FeedDef,
   format: FeedFormat,
   query: FeedQueryParams,
   url: URL,
-  ttlMinutes: number,
+  version: string,
 ): Promise<CachedFeed> {
-  const items = await queryFeedItems(env.DB, {
-    term: feed.kind === "all" ? null : { kind: feed.kind, slug: feed.slug },
-    limit: query.limit,
-  });
-  const doc = feedDocument(feed, format, query, url, items, ttlMinutes);
+  // One more than the page, to know whether an older page exists.
+  const rows = await queryItems(
+    env.DB,
+    {
+      base: feed.kind === "all" ? null : { kind: feed.kind, slug: feed.slug },
+      terms: query.terms,
+      languages: query.languages,
+      since: null,
+      until: null,
+      match: query.q === null ? null : feedMatchExpression(query.q),
+    },
+    query.limit + 1,
+    query.cursor,
+  );
+  const items = rows.slice(0, query.limit);
+  const next = rows.length > query.limit ? cursorAfter(items) : null;
+  const doc = feedDocument(config, feed, format, query, url, items, next ? encodeCursor(next) : null);
   const body = format === "rss" ? renderRss(doc) : format === "atom" ? renderAtom(doc) : renderJsonFeed(doc);
-  const fingerprint = JSON.stringify([format, normalizedQuery(query), url.origin, items.map((i) => [i.id, i.updatedAt])]);
+  // The ETag names the content: which items at which revision, in which format and selection.
+  const fingerprint = JSON.stringify([variantOf(format, query), url.origin, doc.hubUrl, items.map((i) => [i.id, i.updatedAt])]);
   return {
+    version,
     body,
     etag: `"${await sha256Hex(fingerprint, 16)}"`,
     lastModified: doc.updated ? new Date(doc.updated).toUTCString() : null,
-    contentType: CONTENT_TYPES[format],
+    contentType: FEED_CONTENT_TYPES[format],
   };
 }
 
+function variantOf(format: FeedFormat, query: FeedQueryParams): string {
+  return `${format}?${canonicalQuery(query)}`;
+}
+
 function feedDocument(
+  config: Config,
   feed: FeedDef,
   format: FeedFormat,
   query: FeedQueryParams,
   url: URL,
   items: Item[],
-  ttlMinutes: number,
+  nextCursor: string | null,
 ): FeedDocument {
-  const q = normalizedQuery(query);
-  const at = (f: FeedFormat) => `${url.origin}${feed.path}.${f}${q ? `?${q}` : ""}`;
+  const q = canonicalQuery(query);
+  const first = canonicalQuery(query, false);
+  const at = (f: FeedFormat, qs: string) => `${url.origin}${feed.path}.${f}${qs ? `?${qs}` : ""}`;
   const updated = items.reduce<string | null>((max, i) => (max === null || i.updatedAt > max ? i.updatedAt : max), null);
   const languages = new Set(items.map((i) => i.language));
+  const nextQuery = nextCursor === null ? null : new URLSearchParams(first ? `${first}&cursor=${nextCursor}` : `cursor=${nextCursor}`).toString();
   return {
-    title: feed.kind === "all" ? "Caravan: all stories" : `Caravan: ${feed.title}`,
+    title: feedTitle(feed, query),
     description: describe(feed),
-    selfUrl: at(format),
-    alternates: { rss: at("rss"), atom: at("atom"), json: at("json") },
+    selfUrl: at(format, q),
+    alternates: { rss: at("rss", q), atom: at("atom", q), json: at("json", q) },
     homePageUrl: `${url.origin}/`,
-    id: `${url.origin}${feed.path}${q ? `?${q}` : ""}`,
+    id: `${url.origin}${feed.path}${first ? `?${first}` : ""}`,
     language: languages.size === 1 ? [...languages][0]! : null,
     updated,
-    ttlMinutes,
-    nextUrl: null,
-    hubUrl: null,
-    stylesheetUrl: null,
+    ttlMinutes: config.FEED_TTL_MINUTES,
+    nextUrl: nextQuery === null ? null : at(format, nextQuery),
+    hubUrl: config.WEBSUB_HUB_URL ?? null,
+    stylesheetUrl: format === "json" ? null : `${url.origin}${FEED_STYLESHEET_PATH}`,
     items,
     sources: Object.fromEntries(sources.map((s) => [s.id, { name: s.name, homepage: s.homepage }])),
   };
+}
+
+function feedTitle(feed: FeedDef, query: FeedQueryParams): string {
+  const base = feed.kind === "all" ? "Caravan: all stories" : `Caravan: ${feed.title}`;
+  const filters = [
+    ...FEED_KINDS.flatMap((k) => (query.terms[k] ?? []).map((slug) => findFeed(k, slug)?.title ?? slug)),
+    ...query.languages,
+    ...(query.q === null ? [] : [`“${query.q}”`]),
+  ];
+  return filters.length ? `${base} (${filters.join(", ")})` : base;
 }
 
 function describe(feed: FeedDef): string {
@@ -139,4 +191,12 @@ function describe(feed: FeedDef): string {
     case "source":
       return `Every story from ${feed.title}, newest first.`;
   }
+}
+
+function logError(event: string, err: unknown): void {
+  console.log(JSON.stringify({ event, message: err instanceof Error ? err.message : String(err) }));
+}
+
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

@@ -61,7 +61,8 @@ code{background:#f3f3f3;padding:0 .25em;word-break:break-all}
 <body>
 <header>
 <h1>Caravan</h1>
-<p>News feeds about the Caucasus, Central Asia and Eastern Europe, gathered from regional sources and sorted by region, country and topic. Copy a feed URL into your feed reader.</p>
+<p>News feeds about the Caucasus, Central Asia and Eastern Europe, gathered from regional sources and sorted by region, country and topic. Open a feed to copy its address into your feed reader, or import them all at once with the <a href="/feeds.opml">OPML file</a>.</p>
+<p>Every feed takes filters: <code>?topic=security</code>, <code>?country=georgia&amp;country=armenia</code>, <code>?lang=ru</code>, <code>?q=pipeline</code>, <code>?limit=100</code>.</p>
 </header>
 <main>
 ${all ? `<section aria-labelledby="all"><h2 id="all">Everything</h2><ul>${entry(origin, all, [])}</ul></section>` : ""}
@@ -85,10 +86,14 @@ function section(origin: string, parent: FeedListing, children: FeedListing[]): 
 }
 
 function entry(origin: string, l: FeedListing, children: FeedListing[]): string {
-  const links = (Object.keys(FORMAT_LABEL) as FeedFormat[])
-    .map((f) => `<a href="${escapeHtml(`${l.feed.path}.${f}`)}">${FORMAT_LABEL[f].label}</a>`)
-    .join(" · ");
+  // Each format as a link and as its full URL in <code>, ready to copy into a reader.
+  const urls = (Object.keys(FORMAT_LABEL) as FeedFormat[])
+    .map((f) => {
+      const url = `${origin}${l.feed.path}.${f}`;
+      return `<a href="${escapeHtml(url)}">${FORMAT_LABEL[f].label}</a> <code>${escapeHtml(url)}</code>`;
+    })
+    .join("<br>");
   const meta = `${l.items} ${l.items === 1 ? "story" : "stories"}${l.newest ? `, newest ${l.newest.slice(0, 10)}` : ""}`;
   const nested = children.length ? `<ul>${children.map((c) => entry(origin, c, [])).join("")}</ul>` : "";
-  return `<li><strong>${escapeHtml(l.feed.title)}</strong> <span class="meta">(${meta})</span> ${links}<br><code>${escapeHtml(`${origin}${l.feed.path}.atom`)}</code>${nested}</li>`;
+  return `<li><details><summary><strong>${escapeHtml(l.feed.title)}</strong> <span class="meta">(${meta})</span></summary>${urls}</details>${nested}</li>`;
 }

@@ -1,16 +1,18 @@
 import type { TestProject } from "vitest/node";
-import { fixtureSites } from "./fixture-origin.ts";
+import { testServers } from "./fixture-origin.ts";
 
 export default async function setup(project: TestProject) {
-  const sites = await fixtureSites();
-  project.provide("fixtureOrigins", sites.origins);
+  const servers = await testServers();
+  project.provide("fixtureOrigins", servers.sites.origins);
+  project.provide("hubOrigin", servers.hub.origin);
   return async () => {
-    await sites.close();
+    await servers.close();
   };
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     fixtureOrigins: Record<string, string>;
+    hubOrigin: string;
   }
 }
