@@ -31,6 +31,13 @@ export const NO_FILTER: ItemFilter = { base: null, terms: {}, languages: [], sin
  * items (published_at, id) index is walked the same way.
  */
 export async function queryItems(db: D1Database, filter: ItemFilter, limit: number, before: Cursor | null): Promise<Item[]> {
+  const { sql, params } = buildItemQuery(filter, limit, before);
+  const { results } = await db.prepare(sql).bind(...params).all<ItemRow>();
+  return results.map(itemFromRow);
+}
+
+/** The SQL of queryItems, apart so the benchmark can time the same statement on plain SQLite. */
+export function buildItemQuery(filter: ItemFilter, limit: number, before: Cursor | null): { sql: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   let from: string;
@@ -82,8 +89,7 @@ export async function queryItems(db: D1Database, filter: ItemFilter, limit: numb
     where.length ? ` WHERE ${where.join(" AND ")}` : ""
   } ORDER BY ${order} LIMIT ?`;
   params.push(limit);
-  const { results } = await db.prepare(sql).bind(...params).all<ItemRow>();
-  return results.map(itemFromRow);
+  return { sql, params };
 }
 
 /** The cursor that continues after the last item of a page. */
