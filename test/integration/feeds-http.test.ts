@@ -113,6 +113,14 @@ describe("feeds over HTTP after a scheduled ingest", () => {
     expect(item.description).toBe("The deal had, according to earlier reports, been blocked by Armenia.");
     expect(item.content).toContain("<p>");
     expect(item.content).not.toMatch(/Popular|Related/);
+    const rss = parseFeed(await (await get("/feeds/country/belarus.rss")).text());
+    const r = rss.items.find((i) => i.id?.includes(seedId))!;
+    expect(r.title).toBe(item.title);
+    expect(r.url).toBe(item.url);
+    expect(r.published?.toISOString()).toBe("2018-04-18T14:27:00.000Z");
+    expect(r.authors.map((a) => a.name)).toEqual(["Joshua Kucera"]);
+    expect(r.content).toContain("<p>");
+    expect(r.categories.map((c) => c.label ?? c.term)).toEqual(expect.arrayContaining(["Azerbaijan", "Belarus", "Security"]));
     const json = (await (await get("/feeds/country/azerbaijan.json")).json()) as {
       items: { id: string; authors: { name: string }[]; date_published: string; image?: string; url: string }[];
     };
