@@ -26,6 +26,12 @@ export interface StoryInput {
   now: string;
 }
 
+/**
+ * D1 refuses a string or row over 2,000,000 bytes. A body past this many characters (up to 3
+ * bytes each in UTF-8 for the scripts we see) is not stored; the item keeps its summary.
+ */
+export const MAX_CONTENT_CHARS = 600_000;
+
 export interface NormalizedStory extends ItemWrite {
   /** False when the stored item is already exactly this (nothing to write). */
   changed: boolean;
@@ -53,7 +59,7 @@ export async function normalizeStory(input: StoryInput): Promise<NormalizedStory
     url: article?.canonicalUrl && sameStory(article.canonicalUrl, teaser.url) ? article.canonicalUrl : teaser.url,
     title: article?.title || teaser.title,
     summary: teaser.summary || article?.summary || null,
-    contentHtml: input.contentHtml,
+    contentHtml: input.contentHtml !== null && input.contentHtml.length <= MAX_CONTENT_CHARS ? input.contentHtml : null,
     authors: dedupe(authors),
     publishedAt,
     image: article?.image ?? (teaser.imageUrl ? { url: teaser.imageUrl, caption: null } : null),

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { MAX_CONTENT_CHARS, normalizeStory, withListingTerms } from "../../src/ingest/normalize";
+import type { RawArticle, RawTeaser } from "../../src/ingest/html/types";
+import { eurasianet } from "../../src/sources/eurasianet";
+
+const teaser: RawTeaser = {
+  url: "https://eurasianet.org/a-story?utm_source=x",
+  title: "A story",
+  summary: "Its dek.",
+  author: "Teaser Author",
+  dateText: "Apr 18, 2018",
+  imageUrl: "https://eurasianet.org/t.jpg",
+};
+const article: RawArticle = {
+  canonicalUrl: "https://eurasianet.org/a-story",
+  title: "A story, in full",
+  summary: "Page dek.",
+  authors: ["Page Author"],
+  publishedText: "2018-04-18T10:27:00-04:00",
+  modifiedText: null,
+  countries: ["Nagorno Karabakh", "Atlantis"],
+  topics: ["Arts and Culture"],
+  tags: ["culture"],
+  image: { url: "https://eurasianet.org/i.jpg", caption: "A caption" },
+  bodyHtml: "<p>x</p>",
+  language: "en-US",
+};
+const listingTerms = { countries: ["armenia"], regions: [], topics: [] };
+
+describe("normalizeStory", () => {
+  it("merges teaser, article and listing into one item with canonical terms", async () => {
+    const s = await normalizeStory({ source: eurasianet, teaser, listingTerms, article, contentHtml: "<p>x</p>", previous: null, now: "2026-01-01T00:00:00.000Z" });
+    expect(s.item.title).toBe("A story, in full");
+    expect(s.item.summary).toBe("Its dek.");
+    expect(s.item.authors).toEqual(["Page Author"]);
+    expect(s.item.publishedAt).toBe("2018-04-18T14:27:00.000Z");
+    expect(s.item.updatedAt).toBe(s.item.publishedAt);
+    expect(s.item.firstSeenAt).toBe("2026-01-01T00:00:00.000Z");
+    expect(s.item.countries).toEqual(["armenia", "nagorno-karabakh"]);
+    expect(s.item.regions).toEqual(["caucasus", "conflict-zones"]);
+    expect(s.item.topics).toEqual(["arts-and-culture"]);
+    expect(s.item.tags).toEqual(["culture", "Atlantis"]);
+    expect(s.item.language).toBe("en");
+    expect(s.terms.filter((t) => t.kind === "topic").map((t) => t.slug).sort()).toEqual(["arts-and-culture", "society"]);
+    expect(s.changed).toBe(true);
+  });
+
+  it("is unchanged when nothing a reader sees changed, and keeps firstSeenAt", async () => {
+    const first = await normalizeStory({ source: eurasianet, teaser, listingTerms, article, contentHtml: "<p>x</p>", previous: null, now: "2026-01-01T00:00:00.000Z" });
+    const previous = { id: first.item.id, contentHash: first.contentHash, teaserHash: first.teaserHash, firstSeenAt: first.item.firstSeenAt, updatedAt: first.item.updatedAt, countries: first.item.countries, regions: first.item.regions, topics: first.item.topics };
+    const again = await normalizeStory({ source: eurasianet, teaser, listingTerms, article, contentHtml: "<p>x</p>", previous, now: "2026-02-01T00:00:00.000Z" });
+    expect(again.changed).toBe(false);
+    expect(again.item.updatedAt).toBe(first.item.updatedAt);
+    const edited = await normalizeStory({ source: eurasianet, teaser, listingTerms, article, contentHtml: "<p>y</p>", previous, now: "2026-02-01T00:00:00.000Z" });
+    expect(edited.changed).toBe(true);
+    expect(edited.item.id).toBe(first.item.id);
+    expect(edited.item.updatedAt).toBe("2026-02-01T00:00:00.000Z");
+    expect(edited.item.firstSeenAt).toBe("2026-01-01T00:00:00.000Z");
+  });
+
+  it("does not store a body too large for D1", async () => {
+    const huge = `<p>${"a".repeat(MAX_CONTENT_CHARS)}</p>`;
+    const s = await normalizeStory({ source: eurasianet, teaser, listingTerms, article, contentHtml: huge, previous: null, now: "2026-01-01T00:00:00.000Z" });
+    expect(s.item.contentHtml).toBeNull();
+    expect(s.item.summary).toBe("Its dek.");
+  });
+
+  it("adds a listing's terms to a stored item, or says there is nothing to add", async () => {
+    const s = await normalizeStory({ source: eurasianet, teaser, listingTerms, article: null, contentHtml: null, previous: null, now: "2026-01-01T00:00:00.000Z" });
+    expect(withListingTerms(s.item, { countries: ["armenia"], regions: [], topics: [] })).toBeNull();
+    const merged = withListingTerms(s.item, { countries: ["georgia"], regions: [], topics: ["security"] })!;
+    expect(merged.countries).toEqual(["armenia", "georgia"]);
+    expect(merged.regions).toEqual(["caucasus"]);
+    expect(merged.topics).toEqual(["security"]);
+  });
+});
