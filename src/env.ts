@@ -10,6 +10,11 @@ export interface Env {
   FETCH_TIMEOUT_MS?: string;
   MAX_RESPONSE_BYTES?: string;
   FEED_TTL_MINUTES?: string;
+  /** Bearer token for /admin/* (a secret: `wrangler secret put ADMIN_TOKEN`). Unset: admin is off. */
+  ADMIN_TOKEN?: string;
+  RETENTION_DAYS?: string;
+  HOST_MIN_INTERVAL_MS?: string;
+  RUN_TIME_BUDGET_MS?: string;
   WEBSUB_HUB_URL?: string;
   PUBLIC_URL?: string;
 }
@@ -27,6 +32,12 @@ export const Config = z.object({
   MAX_RESPONSE_BYTES: intVar(5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
   /** The cron period: feeds tell readers to cache this long (Cache-Control max-age, RSS <ttl>). */
   FEED_TTL_MINUTES: intVar(15, 1, 1440),
+  /** Items published longer ago than this are pruned, unless still on a feed's newest page. */
+  RETENTION_DAYS: intVar(365, 1, 36_500),
+  /** Least time between two requests to one host (a robots.txt Crawl-delay can raise it). */
+  HOST_MIN_INTERVAL_MS: intVar(1000, 0, 60_000),
+  /** Wall time after which a run starts no new fetch; what is left waits for the next run. */
+  RUN_TIME_BUDGET_MS: intVar(600_000, 1000, 3_600_000),
   /** A WebSub hub: feeds advertise it and each ingest that changes a feed pings it. */
   WEBSUB_HUB_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** This deployment's public origin (e.g. https://caravan.example.org): the topic URLs sent to the hub. */
@@ -43,6 +54,9 @@ export function readConfig(env: Env): Config {
     FETCH_TIMEOUT_MS: env.FETCH_TIMEOUT_MS || undefined,
     MAX_RESPONSE_BYTES: env.MAX_RESPONSE_BYTES || undefined,
     FEED_TTL_MINUTES: env.FEED_TTL_MINUTES || undefined,
+    RETENTION_DAYS: env.RETENTION_DAYS || undefined,
+    HOST_MIN_INTERVAL_MS: env.HOST_MIN_INTERVAL_MS || undefined,
+    RUN_TIME_BUDGET_MS: env.RUN_TIME_BUDGET_MS || undefined,
     WEBSUB_HUB_URL: env.WEBSUB_HUB_URL || undefined,
     PUBLIC_URL: env.PUBLIC_URL || undefined,
   });
