@@ -77,5 +77,86 @@ export const HtmlSource = z.object({
 });
 export type HtmlSource = z.infer<typeof HtmlSource>;
 
-export const Source = z.discriminatedUnion("kind", [HtmlSource]);
+/** The source's own names (categories, tags) mapped to canonical slugs; keys match case-insensitively. */
+const TermMap = z
+  .object({
+    countries: z.record(z.string(), Slug).default({}),
+    regions: z.record(z.string(), Slug).default({}),
+    topics: z.record(z.string(), Slug).default({}),
+  })
+  .default({ countries: {}, regions: {}, topics: {} });
+
+/**
+ * A URL path pattern: a path prefix ("/news/georgia/") or, starting with "^", a regular
+ * expression tested against the path ("^/(en|ru)/georgia/"). Matched against the story URL's
+ * path only (no host, no query), case-insensitively.
+ */
+export const UrlPattern = z
+  .string()
+  .min(1)
+  .refine((p) => p.startsWith("/") || (p.startsWith("^") && compiles(p)), {
+    message: 'a path prefix starting with "/" or a regular expression starting with "^"',
+  });
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, "i");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Terms every story whose URL path matches the pattern carries. */
+export const UrlTermRule = z.object({
+  pattern: UrlPattern,
+  countries: z.array(Slug).default([]),
+  regions: z.array(Slug).default([]),
+  topics: z.array(Slug).default([]),
+});
+export type UrlTermRule = z.infer<typeof UrlTermRule>;
+
+/** A further feed of the same source (RFE/RL's per-country zone feeds) and what its stories are about. */
+export const ExtraFeed = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  countries: z.array(Slug).default([]),
+  regions: z.array(Slug).default([]),
+  topics: z.array(Slug).default([]),
+});
+export type ExtraFeed = z.infer<typeof ExtraFeed>;
+
+/** A source read from its RSS 2.0, RSS 1.0, Atom or JSON Feed feed(s). */
+export const FeedSource = z.object({
+  id: Slug,
+  name: z.string().min(1),
+  kind: z.literal("feed"),
+  feedUrl: z.url({ protocol: /^https?$/ }),
+  /**
+   * A Worker var whose value (an origin, optionally with a path prefix) replaces the origin of
+   * feedUrl and of every extra feed, keeping their paths: mirrors, fixtures, the demo.
+   */
+  baseUrlVar: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional(),
+  homepage: z.url(),
+  language: z.string().min(2),
+  /** IANA zone for dates the feed writes without a zone ("Sep 23, 2024"). */
+  timeZone: z.string().min(1),
+  enabled: z.boolean().default(true),
+  /** Minutes between polls of each feed when it succeeds. */
+  pollMinutes: z.number().int().min(5).default(15),
+  /** Fetch each new item's page for full content (with articleSelectors); off for full-text feeds. */
+  enrich: z.boolean().default(false),
+  articleSelectors: ArticleSelectors.optional(),
+  termMap: TermMap,
+  urlTermMap: z.array(UrlTermRule).default([]),
+  /** Terms every story of the source carries (a feed that is only about Georgia). */
+  defaultCountries: z.array(Slug).default([]),
+  defaultRegions: z.array(Slug).default([]),
+  defaultTopics: z.array(Slug).default([]),
+  /** A 200 answer smaller than this is a failure, not an empty feed (RFE/RL answered 11 bytes). */
+  minBodyBytes: z.number().int().min(0).max(1_000_000).default(64),
+  extraFeeds: z.array(ExtraFeed).default([]),
+});
+export type FeedSource = z.infer<typeof FeedSource>;
+
+export const Source = z.discriminatedUnion("kind", [HtmlSource, FeedSource]);
 export type Source = z.infer<typeof Source>;
