@@ -1,0 +1,199 @@
+import type { Context, Hono } from "hono";
+import type { Env } from "../env";
+import { sha256Hex } from "../ingest/canonical";
+import type { FeedEntry, FeedsResponse, ItemResponse, ItemsPage, SourcesResponse, TaxonomyResponse } from "../model/api";
+import { sources } from "../sources";
+import { FEED_FORMATS, feedCatalog } from "../sources/feeds";
+import { taxonomy } from "../sources/taxonomy";
+import { readSourceHealth } from "../store/catalog";
+import { getItem, termStats, type TermKind } from "../store/items";
+import { cursorAfter, encodeCursor, queryItems, type ItemFilter } from "../store/query";
+import { parseItemsQuery, rejectQueryParams, type ItemsQuery } from "./api-params";
+import { isNotModified } from "./conditional";
+import { docsPage, openApiPage } from "./docs";
+import { errorResponse, HttpError } from "./errors";
+
+type AppEnv = { Bindings: Env };
+type Ctx = Context<AppEnv>;
+
+/** Data changes at most once a cron period; a short max-age plus ETag shows a run's results soon. */
+const DATA_CACHE = "public, max-age=60";
+const STATIC_CACHE = "public, max-age=3600";
+
+const ROUTES = ["/api/items", "/api/items/{id}", "/api/feeds", "/api/taxonomy", "/api/sources", "/openapi.json", "/docs"];
+const ITEM_ID = /^[0-9a-f]{32}$/;
+
+/** The JSON API (GET /api/*), its OpenAPI document and its reference page. */
+export function registerApiRoutes(app: Hono<AppEnv>): void {
+  app.get("/api/items", async (c) => {
+    const url = new URL(c.req.url);
+    const query = parseItemsQuery(url);
+    // One row more than asked says whether another page exists, so the last page has no cursor.
+    const rows = await queryItems(c.env.DB, itemFilter(query), query.limit + 1, query.cursor);
+    const items = rows.slice(0, query.limit);
+    const next = rows.length > query.limit ? encodeCursor(cursorAfter(items)!) : null;
+    const page: ItemsPage = { items, next_cursor: next, next_url: next === null ? null : withCursor(url, next) };
+    return json(c, page, DATA_CACHE);
+  });
+
+  app.get("/api/items/:id", async (c) => {
+    rejectQueryParams(new URL(c.req.url));
+    const id = c.req.param("id");
+    if (!ITEM_ID.test(id)) {
+      throw new HttpError(400, "invalid_id", `"${clip(id)}" is not an item id: ids are 32 lower-case hex digits`, {
+        pattern: ITEM_ID.source,
+      });
+    }
+    const item = await getItem(c.env.DB, id);
+    if (!item) throw new HttpError(404, "item_not_found", `no item with id ${id}`, {});
+    const body: ItemResponse = { item };
+    return json(c, body, DATA_CACHE, new Date(item.updatedAt).toUTCString());
+  });
+
+  app.get("/api/feeds", async (c) => {
+    const url = new URL(c.req.url);
+    rejectQueryParams(url);
+    const stats = await termStats(c.env.DB);
+    const byKey = new Map(stats.terms.map((t) => [`${t.kind}:${t.slug}`, t]));
+    const feeds = feedCatalog.map((feed): FeedEntry => {
+      const s = feed.kind === "all" ? stats.all : byKey.get(feed.key);
+      const at = (format: string) => `${url.origin}${feed.path}.${format}`;
+      return {
+        kind: feed.kind,
+        slug: feed.slug,
+        title: feed.title,
+        parent: feed.parent,
+        items: s?.items ?? 0,
+        newest: s?.newest ?? null,
+        urls: {
+          ...(Object.fromEntries(FEED_FORMATS.map((f) => [f, at(f)])) as Record<(typeof FEED_FORMATS)[number], string>),
+          api: `${url.origin}/api/items${feed.kind === "all" ? "" : `?${feed.kind}=${encodeURIComponent(feed.slug)}`}`,
+        },
+      };
+    });
+    const body: FeedsResponse = { feeds };
+    return json(c, body, DATA_CACHE);
+  });
+
+  app.get("/api/taxonomy", (c) => {
+    rejectQueryParams(new URL(c.req.url));
+    const body: TaxonomyResponse = taxonomy;
+    return json(c, body, STATIC_CACHE);
+  });
+
+  app.get("/api/sources", async (c) => {
+    rejectQueryParams(new URL(c.req.url));
+    const health = await readSourceHealth(c.env.DB);
+    const body: SourcesResponse = {
+      sources: sources.map((s) => {
+        const h = health.get(s.id);
+        return {
+          id: s.id,
+          name: s.name,
+          kind: s.kind,
+          language: s.language,
+          homepage: s.homepage,
+          enabled: s.enabled,
+          lastSuccessAt: h?.lastSuccessAt ?? null,
+          lastError: h?.lastError ?? null,
+          consecutiveFailures: h?.consecutiveFailures ?? 0,
+          items: h?.items ?? 0,
+          newest: h?.newest ?? null,
+          listings: h?.listings ?? { total: 0, failing: 0 },
+        };
+      }),
+    };
+    return json(c, body, DATA_CACHE);
+  });
+
+  app.get("/openapi.json", (c) => {
+    rejectQueryParams(new URL(c.req.url));
+    const page = openApiPage();
+    return respond(c, page.body, { ...page.headers, "cache-control": STATIC_CACHE }, null);
+  });
+
+  app.get("/docs", async (c) => {
+    rejectQueryParams(new URL(c.req.url));
+    const page = await docsPage();
+    return respond(c, page.body, { ...page.headers, "cache-control": STATIC_CACHE }, null);
+  });
+
+  // CORS preflight: a page that sends If-None-Match from another origin asks first.
+  for (const path of ["/api/*", "/openapi.json"]) {
+    app.options(path, () => new Response(null, { status: 204, headers: corsPreflight() }));
+  }
+
+  // Anything else under /api, and other methods on the routes above.
+  app.all("/api/*", (c) => unmatched(c));
+  app.all("/openapi.json", (c) => unmatched(c));
+  app.all("/docs", (c) => unmatched(c));
+}
+
+/**
+ * Which rows a query selects. A kind filtered on exactly one slug becomes the base term, so the
+ * query walks that feed's index instead of every item (country first: usually the fewest rows).
+ */
+function itemFilter(q: ItemsQuery): ItemFilter {
+  const order: TermKind[] = ["country", "topic", "region", "source"];
+  const baseKind = order.find((k) => q.terms[k]?.length === 1) ?? null;
+  const terms = { ...q.terms };
+  if (baseKind) delete terms[baseKind];
+  return {
+    base: baseKind ? { kind: baseKind, slug: q.terms[baseKind]![0]! } : null,
+    terms,
+    languages: q.languages,
+    since: q.since,
+    until: q.until,
+    match: q.match,
+  };
+}
+
+async function json(c: Ctx, value: unknown, cacheControl: string, lastModified: string | null = null): Promise<Response> {
+  return respond(c, JSON.stringify(value), { "content-type": "application/json; charset=utf-8", "cache-control": cacheControl }, lastModified);
+}
+
+/** ETag from the body's bytes, 304 when the client has them, CORS for any origin. */
+async function respond(c: Ctx, body: string, headers: Record<string, string>, lastModified: string | null): Promise<Response> {
+  const etag = `"${await sha256Hex(body, 16)}"`;
+  const all: Record<string, string> = {
+    ...headers,
+    etag,
+    "access-control-allow-origin": "*",
+    "access-control-expose-headers": "ETag, Last-Modified",
+  };
+  if (lastModified) all["last-modified"] = lastModified;
+  if (isNotModified(c.req.raw, etag, lastModified)) return new Response(null, { status: 304, headers: all });
+  return new Response(body, { status: 200, headers: all });
+}
+
+function corsPreflight(): Record<string, string> {
+  return {
+    "access-control-allow-origin": "*",
+    "access-control-allow-methods": "GET, HEAD, OPTIONS",
+    "access-control-allow-headers": "If-None-Match, If-Modified-Since",
+    "access-control-max-age": "86400",
+  };
+}
+
+function unmatched(c: Ctx): Response {
+  const path = new URL(c.req.url).pathname;
+  const known = ROUTES.includes(path) || /^\/api\/items\/[^/]+$/.test(path);
+  if (known) {
+    const r = errorResponse(405, "method_not_allowed", `${c.req.method} is not allowed here: the API is read-only`, {
+      allowed: ["GET", "HEAD", "OPTIONS"],
+    });
+    r.headers.set("allow", "GET, HEAD, OPTIONS");
+    return r;
+  }
+  return errorResponse(404, "not_found", `nothing at ${clip(path)}`, { routes: ROUTES });
+}
+
+function withCursor(url: URL, cursor: string): string {
+  const next = new URL(url);
+  next.searchParams.set("cursor", cursor);
+  return next.toString();
+}
+
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { Item } from "./item";
+import { Taxonomy } from "./taxonomy";
+
+/**
+ * The JSON API's answers. These schemas are the contract: the routes build values of these
+ * types, and schemas/*.json and openapi.json are generated from them (npm run schemas).
+ * Field names follow Item (camelCase); the paging fields keep the names the API was specified
+ * with (next_cursor, next_url).
+ */
+
+const Slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+const Timestamp = z.iso.datetime();
+
+export const ApiError = z
+  .object({
+    error: z.object({
+      code: z.string().regex(/^[a-z0-9_]+$/).meta({ description: "Machine-readable reason, e.g. invalid_limit or unknown_parameter." }),
+      message: z.string().meta({ description: "What was wrong, for people." }),
+      details: z
+        .record(z.string(), z.unknown())
+        .meta({ description: "Help to fix the request, e.g. `valid` (the accepted values) or `allowed` (a range)." }),
+    }),
+  })
+  .meta({ title: "ApiError", description: "The body of every 4xx and 5xx JSON answer." });
+export type ApiError = z.infer<typeof ApiError>;
+
+export const ItemsPage = z
+  .object({
+    items: z.array(Item).meta({ description: "Newest first by publishedAt, ties broken by id (descending)." }),
+    next_cursor: z
+      .string()
+      .nullable()
+      .meta({ description: "Pass as `cursor` with the same filters for the next page; null on the last page." }),
+    next_url: z.url().nullable().meta({ description: "This request's URL with `cursor` set to next_cursor; null on the last page." }),
+  })
+  .meta({ title: "ItemsPage", description: "One page of items." });
+export type ItemsPage = z.infer<typeof ItemsPage>;
+
+export const ItemResponse = z.object({ item: Item }).meta({ title: "ItemResponse", description: "One item, whole." });
+export type ItemResponse = z.infer<typeof ItemResponse>;
+
+export const FeedKind = z.enum(["all", "region", "country", "topic", "source"]);
+
+export const FeedEntry = z
+  .object({
+    kind: FeedKind,
+    slug: Slug,
+    title: z.string().min(1),
+    parent: Slug.nullable().meta({ description: "The region of a country, the parent of a sub-topic, else null." }),
+    items: z.int().min(0).meta({ description: "Items in the feed." }),
+    newest: Timestamp.nullable().meta({ description: "Publication date of the newest item; null when empty." }),
+    urls: z.object({
+      rss: z.url(),
+      atom: z.url(),
+      json: z.url(),
+      api: z.url().meta({ description: "The same items from GET /api/items." }),
+    }),
+  })
+  .meta({ title: "FeedEntry", description: "One published feed." });
+export type FeedEntry = z.infer<typeof FeedEntry>;
+
+export const FeedsResponse = z
+  .object({ feeds: z.array(FeedEntry) })
+  .meta({ title: "FeedsResponse", description: "Every feed Caravan publishes." });
+export type FeedsResponse = z.infer<typeof FeedsResponse>;
+
+export const TaxonomyResponse = Taxonomy.meta({
+  title: "TaxonomyResponse",
+  description: "Regions with their countries, topics with their sub-topics: the slugs the filters take.",
+});
+export type TaxonomyResponse = z.infer<typeof TaxonomyResponse>;
+
+export const SourceStatus = z
+  .object({
+    id: Slug,
+    name: z.string().min(1),
+    kind: z.string().meta({ description: "How the source is read, e.g. html (listing and article pages)." }),
+    language: z.string().min(2),
+    homepage: z.url(),
+    enabled: z.boolean(),
+    lastSuccessAt: Timestamp.nullable().meta({ description: "End of the last run in which the source was read without error." }),
+    lastError: z
+      .object({ message: z.string(), at: Timestamp.nullable() })
+      .nullable()
+      .meta({ description: "The last error recorded; compare `at` with lastSuccessAt to see whether it is current." }),
+    consecutiveFailures: z.int().min(0),
+    items: z.int().min(0),
+    newest: Timestamp.nullable(),
+    listings: z
+      .object({ total: z.int().min(0), failing: z.int().min(0) })
+      .meta({ description: "Listing pages polled, and how many failed at their last poll." }),
+  })
+  .meta({ title: "SourceStatus", description: "One configured source and its health." });
+export type SourceStatus = z.infer<typeof SourceStatus>;
+
+export const SourcesResponse = z
+  .object({ sources: z.array(SourceStatus) })
+  .meta({ title: "SourcesResponse", description: "Every configured source." });
+export type SourcesResponse = z.infer<typeof SourcesResponse>;
