@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { testServers } from "./test/setup/fixture-origin.ts";
+import { SOURCE_VARS, testServers } from "./test/setup/fixture-origin.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
@@ -12,14 +12,16 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
-            // The Worker under test polls the local fixture copy of the site, never the internet.
-            EURASIANET_BASE_URL: servers.sites.origins.eurasianet!,
+            // The Worker under test polls local fixture copies of every source, never the internet.
+            ...Object.fromEntries(Object.entries(SOURCE_VARS).map(([name, site]) => [name, servers.sites.origins[site]!])),
             // A fake WebSub hub that records publish pings, and the public URL topics are named at.
             WEBSUB_HUB_URL: `${servers.hub.origin}/publish`,
             PUBLIC_URL: "https://caravan.test",
             CONTACT_URL: "https://example.org/caravan-tests",
             // Admin routes are tested with this token; production sets it with `wrangler secret put`.
             ADMIN_TOKEN: "test-admin-token-0123456789",
+            // Fixture hosts need no pacing; politeness.test.ts sets its own interval.
+            HOST_MIN_INTERVAL_MS: "0",
           },
         },
       }),

@@ -5,6 +5,8 @@ import { renderOpml } from "../render/opml";
 import { FEED_STYLESHEET } from "../render/stylesheet";
 import { feedCatalog } from "../sources/feeds";
 import { termStats } from "../store/items";
+import { createAdminApp } from "./admin";
+import { registerApiRoutes } from "./api";
 import { errorResponse, HttpError } from "./errors";
 import { FEED_STYLESHEET_PATH, resolveFeed, serveFeed, splitFeedFile } from "./feeds";
 
@@ -76,6 +78,9 @@ export function createApp(): Hono<AppEnv> {
     const { slug, format } = splitFeedFile(c.req.param("file"));
     return serveFeed(c, resolveFeed(c.req.param("kind"), slug), format);
   });
+
+  registerApiRoutes(app);
+  app.route("/admin", createAdminApp());
 
   app.notFound((c) =>
     errorResponse(404, "not_found", `nothing at ${truncate(new URL(c.req.url).pathname)}`, {

@@ -5,7 +5,7 @@ import { HttpError } from "./errors";
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
-const MAX_Q_LENGTH = 200;
+const MAX_Q_LENGTH = 256;
 
 /** A feed URL's query, validated: filters (OR within a key, AND across keys), paging, search. */
 export interface FeedQueryParams {

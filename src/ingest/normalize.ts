@@ -1,16 +1,74 @@
-import type { Item } from "../model/item";
-import type { HtmlSource } from "../model/source";
+import type { Item, TermOrigin } from "../model/item";
+import type { FeedSource, HtmlSource } from "../model/source";
 import { countryFromName, regionOf, topicFromName, topicWithParents } from "../sources/taxonomy";
 import type { ItemWrite, StoredItemState, Term } from "../store/items";
 import { canonicalUrl, itemIdFor, sha256Hex } from "./canonical";
 import { parseSourceDate } from "./dates";
+import type { FeedEntry } from "./feed";
+import { mapFeedTerms } from "./feed/terms";
 import type { RawArticle, RawTeaser } from "./html/types";
+import { htmlToText } from "./sanitize";
+import { tagStory } from "./tagger";
 
-/** Terms a listing gives every story on it (a country listing names its country). */
+/** Terms a listing or a feed gives every story on it (a country listing names its country). */
 export interface ListingTerms {
   countries: string[];
   regions: string[];
   topics: string[];
+}
+
+/**
+ * What one source said about one story, whatever its kind: the shape every input (a listing
+ * teaser plus its article page, a feed entry) is adapted into before it becomes an Item.
+ * Terms are already mapped onto the taxonomy; dates are still the source's text.
+ */
+export interface StoryParts {
+  url: string;
+  title: string;
+  summary: string | null;
+  /** Sanitized body HTML. */
+  contentHtml: string | null;
+  authors: string[];
+  /** Date texts in the order to try. */
+  publishedTexts: (string | null | undefined)[];
+  modifiedText: string | null;
+  image: { url: string; caption: string | null } | null;
+  language: string | null;
+  countries: string[];
+  regions: string[];
+  topics: string[];
+  /** The source's own names that map onto nothing in the taxonomy. */
+  tags: string[];
+}
+
+/**
+ * D1 refuses a string or row over 2,000,000 bytes. A body past this many characters (up to 3
+ * bytes each in UTF-8 for the scripts we see) is not stored; the item keeps its summary.
+ */
+export const MAX_CONTENT_CHARS = 600_000;
+
+export interface NormalizedStory extends ItemWrite {
+  /** False when the stored item is already exactly this (nothing to write). */
+  changed: boolean;
+  /** Plain text of the body (for the search index). */
+  bodyText: string;
+}
+
+interface SourceBasics {
+  id: string;
+  language: string;
+  timeZone: string;
+}
+
+export async function teaserHash(teaser: RawTeaser): Promise<string> {
+  return sha256Hex(JSON.stringify([teaser.title, teaser.summary, teaser.author, teaser.dateText, teaser.imageUrl]));
+}
+
+/** A feed entry's fingerprint: equal means the entry did not change since it was stored. */
+export async function entryHash(entry: FeedEntry): Promise<string> {
+  return sha256Hex(
+    JSON.stringify([entry.title, entry.summaryHtml, entry.contentHtml, entry.authors, entry.publishedText, entry.updatedText, entry.categories, entry.image]),
+  );
 }
 
 export interface StoryInput {
@@ -26,61 +84,119 @@ export interface StoryInput {
   now: string;
 }
 
-/**
- * D1 refuses a string or row over 2,000,000 bytes. A body past this many characters (up to 3
- * bytes each in UTF-8 for the scripts we see) is not stored; the item keeps its summary.
- */
-export const MAX_CONTENT_CHARS = 600_000;
-
-export interface NormalizedStory extends ItemWrite {
-  /** False when the stored item is already exactly this (nothing to write). */
-  changed: boolean;
-}
-
-export async function teaserHash(teaser: RawTeaser): Promise<string> {
-  return sha256Hex(JSON.stringify([teaser.title, teaser.summary, teaser.author, teaser.dateText, teaser.imageUrl]));
-}
-
-/** Turns what a listing and an article page said about one story into the one Item model. */
+/** An HTML source's story: a listing teaser, and its article page when it was fetched. */
 export async function normalizeStory(input: StoryInput): Promise<NormalizedStory> {
-  const { source, teaser, article, previous, now } = input;
-  const id = await itemIdFor(teaser.url);
-  const mapped = mapTerms(source, input.listingTerms, article);
-  const countries = union(previous?.countries, mapped.countries);
-  const topics = union(previous?.topics, mapped.topics);
-  const regions = union(previous?.regions, mapped.regions, countries.map(regionOf).filter((r): r is string => r !== null));
-
-  const publishedAt =
-    parseSourceDate(article?.publishedText, source.timeZone) ?? parseSourceDate(teaser.dateText, source.timeZone) ?? now;
-  const authors = article && article.authors.length > 0 ? article.authors : teaser.author ? [teaser.author] : [];
-
-  const content: Omit<Item, "updatedAt" | "firstSeenAt"> = {
-    id,
+  const { source, teaser, article } = input;
+  const mapped = mapHtmlTerms(source, input.listingTerms, article);
+  const parts: StoryParts = {
     url: article?.canonicalUrl && sameStory(article.canonicalUrl, teaser.url) ? article.canonicalUrl : teaser.url,
     title: article?.title || teaser.title,
     summary: teaser.summary || article?.summary || null,
-    contentHtml: input.contentHtml !== null && input.contentHtml.length <= MAX_CONTENT_CHARS ? input.contentHtml : null,
-    authors: dedupe(authors),
-    publishedAt,
+    contentHtml: input.contentHtml,
+    authors: article && article.authors.length > 0 ? article.authors : teaser.author ? [teaser.author] : [],
+    publishedTexts: [article?.publishedText, teaser.dateText],
+    modifiedText: article?.modifiedText ?? null,
     image: article?.image ?? (teaser.imageUrl ? { url: teaser.imageUrl, caption: null } : null),
-    language: primaryLanguage(article?.language) ?? source.language,
+    language: article?.language ?? null,
+    ...mapped,
+    tags: [...(article?.tags ?? []), ...mapped.unmapped],
+  };
+  const story = await buildItem(source, teaser.url, parts, input.previous, input.now);
+  return { ...story, teaserHash: await teaserHash(teaser) };
+}
+
+export interface FeedEntryInput {
+  source: FeedSource;
+  entry: FeedEntry;
+  /** Terms of the feed the entry came from (an RFE/RL country zone feed). */
+  feedTerms: ListingTerms;
+  /** The entry's body (content, else summary), already sanitized. */
+  contentHtml: string | null;
+  /** Plain-text summary. */
+  summary: string | null;
+  /** The story's page, when the source enriches entries. */
+  article: RawArticle | null;
+  previous: StoredItemState | null;
+  now: string;
+}
+
+/** A feed source's story: one feed entry, and its page when the source enriches entries. */
+export async function normalizeFeedEntry(input: FeedEntryInput): Promise<NormalizedStory> {
+  const { source, entry, article } = input;
+  const mapped = mapFeedTerms(source, entry, input.feedTerms);
+  const parts: StoryParts = {
+    url: entry.url,
+    title: entry.title || article?.title || entry.url,
+    summary: input.summary || article?.summary || null,
+    contentHtml: input.contentHtml,
+    authors: entry.authors.length > 0 ? entry.authors : (article?.authors ?? []),
+    publishedTexts: [entry.publishedText, entry.updatedText, article?.publishedText],
+    modifiedText: entry.updatedText ?? article?.modifiedText ?? null,
+    image: entry.image ?? article?.image ?? null,
+    language: entry.language ?? article?.language ?? null,
+    countries: mapped.countries,
+    regions: mapped.regions,
+    topics: mapped.topics,
+    tags: mapped.unmapped,
+  };
+  const story = await buildItem(source, entry.url, parts, input.previous, input.now);
+  return { ...story, teaserHash: await entryHash(entry) };
+}
+
+/** The one place a story becomes an Item: ids, dates, tagging, change detection. */
+async function buildItem(
+  source: SourceBasics,
+  storyUrl: string,
+  parts: StoryParts,
+  previous: StoredItemState | null,
+  now: string,
+): Promise<Omit<NormalizedStory, "teaserHash">> {
+  const id = await itemIdFor(storyUrl);
+  const contentHtml = parts.contentHtml !== null && parts.contentHtml.length <= MAX_CONTENT_CHARS ? parts.contentHtml : null;
+  const bodyText = contentHtml ? await htmlToText(contentHtml) : "";
+
+  // The tagger fills a kind of term only where the source said nothing of that kind:
+  // precision before recall, and the source knows its stories better than word counts do.
+  const tagged = tagStory({ title: parts.title, summary: parts.summary, bodyText });
+  const inferred = {
+    countries: parts.countries.length === 0 ? tagged.countries : [],
+    topics: parts.topics.length === 0 ? tagged.topics : [],
+  };
+  const countries = union(previous?.countries, parts.countries, inferred.countries);
+  const topics = union(previous?.topics, parts.topics, inferred.topics);
+  const regions = union(previous?.regions, parts.regions, countries.map(regionOf).filter((r): r is string => r !== null));
+
+  let publishedAt: string | null = null;
+  for (const text of parts.publishedTexts) publishedAt ??= parseSourceDate(text, source.timeZone);
+  publishedAt ??= now;
+
+  const content: Omit<Item, "updatedAt" | "firstSeenAt"> = {
+    id,
+    url: parts.url,
+    title: parts.title,
+    summary: parts.summary,
+    contentHtml,
+    authors: dedupe(parts.authors),
+    publishedAt,
+    image: parts.image,
+    language: primaryLanguage(parts.language) ?? source.language,
     sourceId: source.id,
     countries,
     regions,
     topics,
-    tags: dedupe([...(article?.tags ?? []), ...mapped.unmapped]),
+    tags: dedupe(parts.tags),
   };
   const contentHash = await contentHashOf(content);
   const changed = previous?.contentHash !== contentHash;
 
-  const modified = parseSourceDate(article?.modifiedText, source.timeZone);
+  const modified = parseSourceDate(parts.modifiedText, source.timeZone);
   let updatedAt: string;
   if (!previous) updatedAt = modified && modified > publishedAt ? modified : publishedAt;
   else if (!changed) updatedAt = previous.updatedAt;
   else updatedAt = modified && modified > previous.updatedAt ? modified : now;
 
   const item: Item = { ...content, updatedAt, firstSeenAt: previous?.firstSeenAt ?? now };
-  return { item, terms: termsOf(item), contentHash, teaserHash: await teaserHash(teaser), changed };
+  return { item, terms: termsOf(item, inferred), contentHash, changed, bodyText };
 }
 
 /** Hash of everything a reader sees of an item (not its dates of change), in a fixed field order. */
@@ -108,18 +224,33 @@ export function withListingTerms(item: Item, listing: ListingTerms): Item | null
   return { ...item, countries, regions, topics };
 }
 
-/** Feed memberships of an item: its source, countries, regions, and topics with their parents. */
-export function termsOf(item: Item): Term[] {
+/**
+ * Feed memberships of an item: its source, countries, regions, and topics with their parents.
+ * A term is marked "tagger" when only the tagger gave it: a country it inferred, a region known
+ * only through such countries, a topic it inferred and that topic's parent.
+ */
+export function termsOf(item: Item, inferred: { countries: string[]; topics: string[] } = { countries: [], topics: [] }): Term[] {
+  const inferredCountries = new Set(inferred.countries);
+  const sourceCountries = item.countries.filter((c) => !inferredCountries.has(c));
+  const sourceRegions = new Set(sourceCountries.map(regionOf));
+  const inferredTopics = new Set(inferred.topics);
+  const sourceTopics = new Set(item.topics.filter((t) => !inferredTopics.has(t)).flatMap(topicWithParents));
+  const origin = (fromSource: boolean): TermOrigin => (fromSource ? "source" : "tagger");
   return [
     { kind: "source", slug: item.sourceId, origin: "source" },
-    ...item.countries.map((slug) => ({ kind: "country" as const, slug, origin: "source" as const })),
-    ...item.regions.map((slug) => ({ kind: "region" as const, slug, origin: "source" as const })),
-    ...dedupe(item.topics.flatMap(topicWithParents)).map((slug) => ({ kind: "topic" as const, slug, origin: "source" as const })),
+    ...item.countries.map((slug) => ({ kind: "country" as const, slug, origin: origin(!inferredCountries.has(slug)) })),
+    ...item.regions.map((slug) => ({
+      kind: "region" as const,
+      slug,
+      // A region the listing named, or one of a country the source named, is the source's.
+      origin: origin(sourceRegions.has(slug) || !item.countries.some((c) => inferredCountries.has(c) && regionOf(c) === slug)),
+    })),
+    ...dedupe(item.topics.flatMap(topicWithParents)).map((slug) => ({ kind: "topic" as const, slug, origin: origin(sourceTopics.has(slug)) })),
   ];
 }
 
-/** The source's own names for countries and topics, mapped through its term map, then the taxonomy. */
-function mapTerms(source: HtmlSource, listing: ListingTerms, article: RawArticle | null) {
+/** An HTML source's names for countries and topics, mapped through its term map, then the taxonomy. */
+function mapHtmlTerms(source: HtmlSource, listing: ListingTerms, article: RawArticle | null) {
   const countries = [...listing.countries];
   const topics = [...listing.topics];
   const unmapped: string[] = [];

@@ -1,23 +1,24 @@
-import { ConfigError, readConfig, userAgent, type Config, type Env } from "../env";
-import type { HtmlSource } from "../model/source";
+import { readConfig, userAgent, type Env } from "../env";
 import { resolveSources, type ResolvedListing, type ResolvedSource } from "../sources";
+import { feedCatalog } from "../sources/feeds";
 import { invalidateFeeds } from "../store/feed-cache";
-import { getItem, getItemStates, setTeaserHashes, writeItems, type ItemWrite } from "../store/items";
-import { dueListings, recordListingOutcome, syncConfiguredSources, type ListingOutcome, type ListingRow } from "../store/listings";
-import { finishRun, recordSourceHealth, startRun, type RunCounters, type RunError } from "../store/runs";
-import { itemIdFor } from "./canonical";
-import { BudgetExhausted, FetchError, politeFetch, SubrequestBudget, type FetchOptions } from "./fetcher";
-import { extractArticle } from "./html/article";
-import { parseListing } from "./html/listing";
-import type { RawArticle, RawTeaser } from "./html/types";
-import { normalizeStory, teaserHash, termsOf, withListingTerms, type ListingTerms } from "./normalize";
-import { htmlToText, sanitizeHtml } from "./sanitize";
+import type { TermKind } from "../store/items";
+import { claimDueListings, countWaitingListings, releaseLeases, releaseListing } from "../store/leases";
+import { dropBackfillAfter, recordListingOutcome, syncConfiguredSources, type ListingOutcome, type ListingRow } from "../store/listings";
+import { pruneExpired } from "../store/retention";
+import { finishRun, pruneRunHistory, recordSourceHealth, startRun, type RunCounters, type RunError, type SourceRunStats } from "../store/runs";
+import { Deferred, FetchError, SubrequestBudget } from "./fetcher";
+import { PoliteClient } from "./politeness";
+import { readFeedListing } from "./read-feed";
+import { readHtmlListing } from "./read-html";
+import { DriftError, errorMessage, recordError, statsFor, type RunContext } from "./run-context";
+
 
 export interface IngestOptions {
   trigger: "cron" | "admin";
   /** The run's clock, in ms; tests move it forward to make listings due again. */
   now?: number;
-  /** Poll every listing whatever its schedule. */
+  /** Poll every listing whatever its schedule (Retry-After and robots.txt still hold). */
   force?: boolean;
   sourceId?: string;
 }
@@ -29,21 +30,58 @@ export interface RunSummary extends RunCounters {
   errorMessages: RunError[];
   /** Feeds whose content changed (and whose cache was invalidated). */
   changedFeeds: string[];
+  /** What the run did per source (only sources it read). */
+  sources: Record<string, SourceRunStats>;
+  /** Due listings not claimed because their host asked Caravan to wait (Retry-After). */
+  waiting: number;
 }
 
-/** Why a listing could not be finished this run; its old validators are kept so it is read again. */
-type Incomplete = "budget" | "article-failed" | null;
+/** A failing listing waits at most this long before its next try (a 410 Gone waits exactly this). */
+export const MAX_BACKOFF_MS = 24 * 3600_000;
+/** Run history is kept this long. */
+const RUN_HISTORY_MS = 90 * 24 * 3600_000;
 
 /**
- * One ingest run: take the due listings (most overdue first) within the subrequest budget,
- * fetch each politely, fetch the articles of new or changed teasers, write what changed, and
- * invalidate the feeds it touched. A failing listing or article is recorded and skipped; it
- * never stops the run or loses stored data.
+ * One ingest run: claim the due listings (configured first, most overdue first) within the
+ * subrequest budget, read each politely, fetch the articles of new or changed teasers, write what
+ * changed, prune expired items, and invalidate the feeds it touched. A failing listing or article
+ * is recorded and skipped; it never stops the run or loses stored data. What the run could not
+ * reach keeps its place and is read first next time.
  */
 export async function runIngest(env: Env, options: IngestOptions): Promise<RunSummary> {
+  const ctx = await openRun(env, options);
+  let waiting = 0;
+  let pruned: string[] = [];
+  try {
+    const leaseMs = ctx.config.RUN_TIME_BUDGET_MS + 2 * ctx.config.FETCH_TIMEOUT_MS + 60_000;
+    const claimed = await claimDueListings(env.DB, {
+      owner: ctx.owner,
+      now: ctx.now,
+      leaseMs,
+      limit: ctx.budget.limit,
+      sourceId: options.sourceId,
+      force: options.force,
+    });
+    waiting = await countWaitingListings(env.DB, ctx.now, options.force ?? false, options.sourceId);
+    const resolved = resolveSources(env);
+    for (const row of claimed) {
+      const entry = resolveListing(resolved, row);
+      // Its source left the configuration, or its backfill walk ended: released at the end.
+      if (!entry || ctx.dropped.has(row.id)) continue;
+      await ingestListing(ctx, entry.source, entry.listing, row);
+    }
+    pruned = await pruneStep(ctx);
+  } catch (err) {
+    // Only the store failing lands here; whatever was done so far is kept and the run is closed.
+    recordError(ctx, "caravan", null, "", `run stopped early: ${errorMessage(err)}`);
+  }
+  return closeRun(ctx, waiting, pruned);
+}
+
+/** Starts a run: checks the config, syncs the sources table, records the run row. */
+export async function openRun(env: Env, options: Pick<IngestOptions, "trigger" | "now">): Promise<RunContext> {
   const realStart = Date.now();
   const now = options.now ?? realStart;
-  const nowIso = new Date(now).toISOString();
   const config = readConfig(env);
   const resolved = resolveSources(env);
   await syncConfiguredSources(
@@ -56,192 +94,193 @@ export async function runIngest(env: Env, options: IngestOptions): Promise<RunSu
       listings: r.listings.map((l) => ({ id: l.id, url: l.url })),
     })),
   );
-
   const runId = await startRun(env.DB, options.trigger, now);
   const budget = new SubrequestBudget(config.SUBREQUEST_BUDGET);
-  const ctx: RunContext = {
+  const client = await PoliteClient.create({
+    db: env.DB,
+    budget,
+    fetch: { userAgent: userAgent(config), timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.MAX_RESPONSE_BYTES },
+    now,
+    minIntervalMs: config.HOST_MIN_INTERVAL_MS,
+    deadline: realStart + config.RUN_TIME_BUDGET_MS,
+  });
+  return {
     env,
     config,
+    runId,
+    owner: `run:${runId}`,
     now,
-    nowIso,
+    nowIso: new Date(now).toISOString(),
     budget,
-    fetchOptions: { userAgent: userAgent(config), timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.MAX_RESPONSE_BYTES },
-    counters: { listingsFetched: 0, notModified: 0, articlesFetched: 0, itemsNew: 0, itemsUpdated: 0, errors: 0, subrequests: 0 },
+    client,
+    counters: {
+      listingsFetched: 0,
+      notModified: 0,
+      articlesFetched: 0,
+      itemsNew: 0,
+      itemsUpdated: 0,
+      errors: 0,
+      subrequests: 0,
+      deferred: 0,
+      pruned: 0,
+    },
     errors: [],
     changedFeeds: new Set(),
     sourceOk: new Map(),
+    stats: new Map(),
+    dropped: new Set(),
+    realStart,
   };
+}
 
-  const listingsById = new Map<string, { resolved: ResolvedSource; listing: ResolvedListing }>();
-  for (const r of resolved) for (const l of r.listings) listingsById.set(l.id, { resolved: r, listing: l });
-
-  const due = await dueListings(env.DB, options.force ? Number.MAX_SAFE_INTEGER : now, budget.limit, options.sourceId);
-  for (const row of due) {
-    if (budget.remaining <= 0) break;
-    const entry = listingsById.get(row.id);
-    if (!entry) continue;
-    await ingestListing(ctx, entry.resolved, entry.listing, row);
-  }
-
-  ctx.counters.subrequests = budget.used;
+/** Ends a run: gives back unread leases, records counters and health, invalidates feeds, logs. */
+export async function closeRun(ctx: RunContext, waiting = 0, extraInvalidations: Iterable<string> = []): Promise<RunSummary> {
+  const db = ctx.env.DB;
+  ctx.counters.subrequests = ctx.budget.used;
+  await releaseLeases(db, ctx.owner);
   // On the run's own clock, so a run with a given `now` ends after it started.
-  const finishedAt = now + (Date.now() - realStart);
-  await finishRun(env.DB, runId, finishedAt, ctx.counters, ctx.errors);
+  const finishedAt = ctx.now + (Date.now() - ctx.realStart);
+  const sources = Object.fromEntries([...ctx.stats].sort(([a], [b]) => (a < b ? -1 : 1)));
+  await finishRun(db, ctx.runId, finishedAt, ctx.counters, ctx.errors, sources);
   await recordSourceHealth(
-    env.DB,
+    db,
     [...ctx.sourceOk].map(([sourceId, error]) => ({ sourceId, ok: error === null, error })),
-    now,
+    ctx.now,
   );
-  if (ctx.changedFeeds.size > 0) {
-    ctx.changedFeeds.add("index");
-    await invalidateFeeds(env.CACHE, ctx.changedFeeds, `${now.toString(36)}-${runId}`);
+  const invalidate = new Set([...ctx.changedFeeds, ...extraInvalidations]);
+  if (invalidate.size > 0) {
+    invalidate.add("index");
+    await invalidateFeeds(ctx.env.CACHE, invalidate, `${ctx.now.toString(36)}-${ctx.runId}`);
   }
   const summary: RunSummary = {
-    runId,
-    startedAt: nowIso,
+    runId: ctx.runId,
+    startedAt: ctx.nowIso,
     finishedAt: new Date(finishedAt).toISOString(),
     ...ctx.counters,
     errorMessages: ctx.errors,
     changedFeeds: [...ctx.changedFeeds].sort(),
+    sources,
+    waiting,
   };
-  console.log(JSON.stringify({ event: "ingest.run", ...summary, errorMessages: undefined }));
+  console.log(
+    JSON.stringify({
+      event: "ingest.run",
+      level: ctx.errors.length > 0 ? "warn" : "info",
+      ...summary,
+      errorMessages: undefined,
+      durationMs: Date.now() - ctx.realStart,
+    }),
+  );
   return summary;
 }
 
-interface RunContext {
-  env: Env;
-  config: Config;
-  now: number;
-  nowIso: string;
-  budget: SubrequestBudget;
-  fetchOptions: FetchOptions;
-  counters: RunCounters;
-  errors: RunError[];
-  changedFeeds: Set<string>;
-  /** Per source: null when everything it did this run succeeded, else the last error. */
-  sourceOk: Map<string, string | null>;
+/** A claimed row as a listing of the configuration: a configured page, or a queued backfill page. */
+export function resolveListing(
+  resolved: ResolvedSource[],
+  row: Pick<ListingRow, "id" | "source_id" | "backfill">,
+): { source: ResolvedSource; listing: ResolvedListing } | null {
+  const source = resolved.find((r) => r.source.id === row.source_id);
+  if (!source) return null;
+  const configured = source.listings.find((l) => l.id === row.id);
+  if (configured) return { source, listing: configured };
+  // A backfill page: "<source>:<path>?page=N" of one of the source's listing paths.
+  const m = /^[^:]+:(\/.*)\?page=(\d+)$/.exec(row.id);
+  const defs = source.source.kind === "html" ? source.source.listings : [];
+  const def = m && defs.find((d) => d.path === m[1]);
+  if (!m || !def) return null;
+  const page = Number(m[2]);
+  return { source, listing: { id: row.id, url: `${source.baseUrl}${def.path}${page > 0 ? `?page=${page}` : ""}`, def, page } };
 }
 
-async function ingestListing(ctx: RunContext, resolved: ResolvedSource, listing: ResolvedListing, row: ListingRow) {
-  const source = resolved.source as HtmlSource;
-  const nextFetchAt = ctx.now + source.pollMinutes * 60_000;
-  let outcome: ListingOutcome;
-  try {
-    const result = await politeFetch(listing.url, ctx.budget, {
-      ...ctx.fetchOptions,
-      etag: row.etag,
-      lastModified: row.last_modified,
-    });
-    if (result.kind === "not-modified") {
-      ctx.counters.notModified++;
-      outcome = { kind: "not-modified", nextFetchAt };
-    } else {
-      ctx.counters.listingsFetched++;
-      const page = await parseListing(result.body, result.url, source.listingSelectors);
-      if (!page.containerFound) {
-        throw new FetchError(
-          `listing container "${source.listingSelectors.container}" not found: the page layout may have changed`,
-          listing.url,
-          result.status,
-        );
-      }
-      const terms: ListingTerms = { countries: listing.def.countries, regions: listing.def.regions, topics: listing.def.topics };
-      const incomplete = await ingestTeasers(ctx, source, listing, page.teasers, terms);
-      if (incomplete === "budget") return; // keeps its schedule and validators: first in line next run
-      outcome = {
-        kind: "fetched",
-        nextFetchAt,
-        itemCount: page.teasers.length,
-        status: result.status,
-        validators: incomplete ? null : { etag: result.etag, lastModified: result.lastModified },
-      };
-    }
-    if (!ctx.sourceOk.has(source.id)) ctx.sourceOk.set(source.id, null);
-  } catch (err) {
-    if (err instanceof BudgetExhausted) return;
-    const message = errorMessage(err);
-    recordError(ctx, source.id, listing.id, listing.url, message);
-    outcome = { kind: "failed", nextFetchAt, status: err instanceof FetchError ? err.status : null, error: message };
-  }
-  await recordListingOutcome(ctx.env.DB, listing.id, ctx.now, outcome);
-}
-
-/** Fetches the articles of new or changed teasers and writes what changed. */
-async function ingestTeasers(
+/**
+ * Reads one claimed listing and records the outcome (or gives the listing back when the run
+ * must leave it for later). The unit of work a queue consumer would call too.
+ */
+export async function ingestListing(
   ctx: RunContext,
-  source: HtmlSource,
+  resolved: ResolvedSource,
   listing: ResolvedListing,
-  teasers: RawTeaser[],
-  listingTerms: ListingTerms,
-): Promise<Incomplete> {
-  const withIds = await Promise.all(teasers.map(async (t) => ({ teaser: t, id: await itemIdFor(t.url) })));
-  const unique = [...new Map(withIds.map((w) => [w.id, w])).values()];
-  const states = await getItemStates(ctx.env.DB, unique.map((u) => u.id));
-  const writes: ItemWrite[] = [];
-  const teaserOnly: { id: string; teaserHash: string }[] = [];
-  let incomplete: Incomplete = null;
-
-  for (const { teaser, id } of unique) {
-    const previous = states.get(id) ?? null;
-    const hash = await teaserHash(teaser);
-    if (previous && previous.teaserHash === hash) {
-      // Seen before, unchanged: only a new listing's terms can add anything.
-      const stored = await getItem(ctx.env.DB, id);
-      const merged = stored && withListingTerms(stored, listingTerms);
-      if (merged) writes.push({ item: merged, terms: termsOf(merged), contentHash: previous.contentHash, teaserHash: hash });
-      continue;
-    }
-    let article: RawArticle | null = null;
-    let contentHtml: string | null = null;
-    if (source.enrich) {
-      try {
-        const page = await politeFetch(teaser.url, ctx.budget, ctx.fetchOptions);
-        if (page.kind !== "ok") throw new FetchError("unexpected 304 for an unconditional request", teaser.url, 304);
-        ctx.counters.articlesFetched++;
-        article = await extractArticle(page.body, page.url, source.articleSelectors);
-        contentHtml = article.bodyHtml ? await sanitizeHtml(article.bodyHtml, page.url) : null;
-      } catch (err) {
-        if (err instanceof BudgetExhausted) {
-          incomplete = "budget";
-          break;
-        }
-        recordError(ctx, source.id, listing.id, teaser.url, `article: ${errorMessage(err)}`);
-        incomplete = "article-failed";
-        // A stored item keeps what it has; a new one is stored from its teaser and retried later.
-        if (previous) continue;
-      }
-    }
-    const story = await normalizeStory({ source, teaser, listingTerms, article, contentHtml, previous, now: ctx.nowIso });
-    // No teaser hash for a teaser-only fallback, so the next read of the listing retries the article.
-    const storedTeaserHash = source.enrich && !article ? null : story.teaserHash;
-    if (story.changed) {
-      const bodyText = contentHtml ? await htmlToText(contentHtml) : "";
-      writes.push({ ...story, teaserHash: storedTeaserHash, bodyText });
-      if (previous) ctx.counters.itemsUpdated++;
-      else ctx.counters.itemsNew++;
-    } else if (storedTeaserHash && storedTeaserHash !== previous?.teaserHash) {
-      teaserOnly.push({ id, teaserHash: storedTeaserHash });
+  row: ListingRow,
+): Promise<"done" | "deferred"> {
+  const source = resolved.source;
+  const stats = statsFor(ctx, source.id);
+  const usedBefore = ctx.budget.used;
+  let outcome: ListingOutcome | null;
+  try {
+    outcome =
+      source.kind === "html"
+        ? await readHtmlListing(ctx, source, listing, row, stats)
+        : await readFeedListing(ctx, source, listing, row, stats);
+  } catch (err) {
+    outcome = err instanceof Deferred ? null : failedOutcome(ctx, source, listing, row, err);
+  } finally {
+    stats.subrequests += ctx.budget.used - usedBefore;
+  }
+  if (outcome === null) {
+    stats.deferred++;
+    ctx.counters.deferred++;
+    await releaseListing(ctx.env.DB, row.id, ctx.owner);
+    return "deferred";
+  }
+  await recordListingOutcome(ctx.env.DB, row, ctx.now, outcome, ctx.owner);
+  if (row.backfill && outcome.kind === "fetched" && outcome.itemCount === 0) {
+    // Past the end of the listing: the later queued pages would be empty too.
+    for (const dropped of await dropBackfillAfter(ctx.env.DB, source.id, row.id.replace(/\d+$/, ""), listing.page)) {
+      ctx.dropped.add(dropped);
     }
   }
+  if (outcome.kind !== "failed" && !ctx.sourceOk.has(source.id)) ctx.sourceOk.set(source.id, null);
+  return "done";
+}
 
-  await writeItems(ctx.env.DB, writes);
-  await setTeaserHashes(ctx.env.DB, teaserOnly);
-  for (const w of writes) {
-    ctx.changedFeeds.add("all");
-    for (const t of w.terms) ctx.changedFeeds.add(`${t.kind}:${t.slug}`);
+function failedOutcome(ctx: RunContext, source: { id: string; pollMinutes: number }, listing: ResolvedListing, row: ListingRow, err: unknown): ListingOutcome {
+  const failures = row.consecutive_failures + 1;
+  const status = err instanceof FetchError ? err.status : null;
+  let nextFetchAt = ctx.now + backoffMs(source.pollMinutes * 60_000, failures, status);
+  const host = new URL(listing.url).host.toLowerCase();
+  const blockedUntil = ctx.client.blockedUntil(host);
+  // The host said when to come back (Retry-After): that, not the backoff, is the next try.
+  if (blockedUntil !== null && (status === 429 || status === 503)) nextFetchAt = blockedUntil;
+  const retry = new Date(nextFetchAt).toISOString();
+  const message = `${errorMessage(err)}; next try after ${retry} (failure ${failures} in a row)`;
+  recordError(ctx, source.id, listing.id, listing.url, message);
+  return {
+    kind: "failed",
+    nextFetchAt,
+    status,
+    error: message,
+    code: err instanceof FetchError ? err.code : "internal",
+    shape: err instanceof DriftError ? err.shape : null,
+  };
+}
+
+/**
+ * Exponential backoff with jitter for a failing listing: the poll interval × 2^failures, ±20 %,
+ * at most a day; a 410 Gone waits the whole day at once.
+ */
+export function backoffMs(pollMs: number, failures: number, status: number | null, random: () => number = Math.random): number {
+  if (status === 410) return MAX_BACKOFF_MS;
+  const base = pollMs * 2 ** Math.min(Math.max(failures, 1), 30);
+  return Math.min(Math.round(base * (0.8 + 0.4 * random())), MAX_BACKOFF_MS);
+}
+
+/**
+ * Retention: a bounded batch of expired items, and old run history. Answers the feeds that lost
+ * items: their caches are invalidated, but they are not "changed" (their newest page is not).
+ */
+async function pruneStep(ctx: RunContext): Promise<string[]> {
+  const dayMs = 24 * 3600_000;
+  try {
+    const result = await pruneExpired(ctx.env.DB, {
+      cutoff: ctx.now - ctx.config.RETENTION_DAYS * dayMs,
+      feeds: feedCatalog.filter((f) => f.kind !== "all").map((f) => ({ kind: f.kind as TermKind, slug: f.slug })),
+    });
+    ctx.counters.pruned = result.removed.length;
+    await pruneRunHistory(ctx.env.DB, ctx.now - RUN_HISTORY_MS);
+    return result.feeds;
+  } catch (err) {
+    recordError(ctx, "caravan", null, "", `retention: ${errorMessage(err)}`);
+    return [];
   }
-  return incomplete;
 }
 
-function recordError(ctx: RunContext, sourceId: string, listingId: string | null, url: string, message: string) {
-  ctx.counters.errors++;
-  ctx.errors.push({ sourceId, listingId, url, message, at: ctx.now });
-  ctx.sourceOk.set(sourceId, message);
-  console.log(JSON.stringify({ event: "ingest.error", sourceId, listingId, url, message }));
-}
-
-function errorMessage(err: unknown): string {
-  if (err instanceof FetchError) return `${err.message} (${err.url})`;
-  if (err instanceof ConfigError) return err.message;
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}

@@ -12,6 +12,10 @@ export interface Term {
 /** What ingest knows about a stored item, to decide whether anything must be written. */
 export interface StoredItemState {
   id: string;
+  /** The source that first stored the item (it owns its content). */
+  sourceId: string;
+  /** Every source that has linked the story (its source feeds). */
+  sources: string[];
   contentHash: string;
   teaserHash: string | null;
   firstSeenAt: string;
@@ -41,14 +45,22 @@ export async function getItemStates(db: D1Database, ids: string[]): Promise<Map<
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += MAX_PARAMS) {
     const chunk = unique.slice(i, i + MAX_PARAMS);
-    const sql = `SELECT id, content_hash, teaser_hash, first_seen_at, updated_at, countries, regions, topics FROM items WHERE id IN (${chunk.map(() => "?").join(",")})`;
+    const sql = `SELECT id, source_id, content_hash, teaser_hash, first_seen_at, updated_at, countries, regions, topics,
+        (SELECT json_group_array(t.slug) FROM item_terms t WHERE t.item_id = items.id AND t.kind = 'source') AS sources
+      FROM items WHERE id IN (${chunk.map(() => "?").join(",")})`;
     const { results } = await db
       .prepare(sql)
       .bind(...chunk)
-      .all<Pick<ItemRow, "id" | "content_hash" | "teaser_hash" | "first_seen_at" | "updated_at" | "countries" | "regions" | "topics">>();
+      .all<
+        Pick<ItemRow, "id" | "source_id" | "content_hash" | "teaser_hash" | "first_seen_at" | "updated_at" | "countries" | "regions" | "topics"> & {
+          sources: string;
+        }
+      >();
     for (const r of results) {
       states.set(r.id, {
         id: r.id,
+        sourceId: r.source_id,
+        sources: JSON.parse(r.sources) as string[],
         contentHash: r.content_hash,
         teaserHash: r.teaser_hash,
         firstSeenAt: new Date(r.first_seen_at).toISOString(),

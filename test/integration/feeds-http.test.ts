@@ -46,7 +46,7 @@ describe("feeds over HTTP after a scheduled ingest", () => {
       "/feeds/country/belarus.atom",
       "/feeds/topic/security.rss",
       "/feeds/source/eurasianet.json",
-      "/feeds/all.atom",
+      "/feeds/all.atom?limit=200",
     ]) {
       const ids = await feedIds(path);
       expect(ids.some((id) => id.includes(seedId)), path).toBe(true);

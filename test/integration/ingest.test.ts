@@ -10,7 +10,8 @@ const ARTICLES = 31;
 const LISTING_PAGES = 16;
 const SEED = "azerbaijan-reaches-deal-with-belarus-over-missile-purchases-report";
 const HOUR = 3600_000;
-const big = { ...env, SUBREQUEST_BUDGET: "200" };
+// No pacing between requests to the local fixture host (politeness.test.ts covers the interval).
+const big = { ...env, SUBREQUEST_BUDGET: "200", HOST_MIN_INTERVAL_MS: "0" };
 
 async function itemFor(slug: string) {
   return getItem(env.DB, await itemIdFor(`${origin}/${slug}`));
@@ -27,7 +28,7 @@ describe("ingest over the fixture site", () => {
   beforeAll(async () => {
     await resetFixture();
     t0 = Date.now();
-    first = await runIngest(big, { trigger: "cron", now: t0 });
+    first = await runIngest(big, { trigger: "cron", sourceId: "eurasianet", now: t0 });
   });
 
   it("fetches every listing page and every article once, and stores every story once", async () => {
@@ -35,10 +36,12 @@ describe("ingest over the fixture site", () => {
     expect(first.listingsFetched).toBe(LISTING_PAGES);
     expect(first.articlesFetched).toBe(ARTICLES);
     expect(first.itemsNew).toBe(ARTICLES);
-    expect(first.subrequests).toBe(LISTING_PAGES + ARTICLES);
+    // One more: robots.txt, read once and cached for a day.
+    expect(first.subrequests).toBe(LISTING_PAGES + ARTICLES + 1);
     expect(await count("SELECT count(*) AS n FROM items")).toBe(ARTICLES);
     const requests = await fixtureRequests();
-    const articleGets = requests.filter((r) => !r.path.includes("/region/") && !r.path.includes("/voices/"));
+    expect(requests.filter((r) => r.path === "/robots.txt")).toHaveLength(1);
+    const articleGets = requests.filter((r) => !r.path.includes("/region/") && !r.path.includes("/voices/") && r.path !== "/robots.txt");
     expect(new Set(articleGets.map((r) => r.path)).size).toBe(articleGets.length);
     expect(requests.every((r) => r.userAgent?.startsWith("Caravan/") && r.userAgent.includes("https://example.org/caravan-tests"))).toBe(true);
   });
@@ -133,7 +136,7 @@ describe("ingest over the fixture site", () => {
   it("a second run over unchanged pages sends conditional requests, gets 304s and writes nothing", async () => {
     await resetFixture();
     const before = await env.DB.prepare("SELECT id, updated_at, content_hash FROM items ORDER BY id").all();
-    const second = await runIngest(big, { trigger: "cron", now: t0 + HOUR });
+    const second = await runIngest(big, { trigger: "cron", sourceId: "eurasianet", now: t0 + HOUR });
     expect(second.errorMessages).toEqual([]);
     expect(second.notModified).toBe(LISTING_PAGES);
     expect(second.listingsFetched).toBe(0);
@@ -149,7 +152,7 @@ describe("ingest over the fixture site", () => {
 
   it("a listing that is not due yet is not polled", async () => {
     await resetFixture();
-    const early = await runIngest(big, { trigger: "cron", now: t0 + HOUR + 60_000 });
+    const early = await runIngest(big, { trigger: "cron", sourceId: "eurasianet", now: t0 + HOUR + 60_000 });
     expect(early.subrequests).toBe(0);
     expect(await fixtureRequests()).toEqual([]);
   });
@@ -163,7 +166,7 @@ describe("ingest over the fixture site", () => {
     await overridePage("/region/caucasus", listing.replace('<div class="view__row">', `${extraRow}<div class="view__row">`));
     await failPage(`/${newSlug}`, 500);
     await failPage("/region/kazakhstan", 503);
-    const run = await runIngest(big, { trigger: "cron", now: t0 + 2 * HOUR });
+    const run = await runIngest(big, { trigger: "cron", sourceId: "eurasianet", now: t0 + 2 * HOUR });
     expect(run.errors).toBe(2);
     const messages = run.errorMessages.map((e) => e.message).join("\n");
     expect(messages).toMatch(/HTTP 503/);
@@ -191,7 +194,7 @@ describe("ingest over the fixture site", () => {
     await overridePage("/region/caucasus", listing.replace('<div class="view__row">', `${extraRow}<div class="view__row">`));
     const seed = await fixturePage(`/${SEED}`);
     await overridePage(`/${newSlug}`, seed.replaceAll(SEED, newSlug));
-    const retry = await runIngest(big, { trigger: "cron", now: t0 + 3 * HOUR });
+    const retry = await runIngest(big, { trigger: "cron", sourceId: "eurasianet", now: t0 + 3 * HOUR });
     expect(retry.errorMessages).toEqual([]);
     expect((await itemFor(newSlug))!.contentHtml).toContain("<p>");
   });
@@ -207,7 +210,7 @@ describe("ingest over the fixture site", () => {
     const at = listing.indexOf(`href="/${slug}"`);
     const dek = listing.indexOf('<div class="teaser__subtitle">', at) + '<div class="teaser__subtitle">'.length;
     await overridePage("/region/uzbekistan", `${listing.slice(0, dek)}Updated: ${listing.slice(dek)}`);
-    const run = await runIngest(big, { trigger: "cron", now: t0 + 5 * HOUR });
+    const run = await runIngest(big, { trigger: "cron", sourceId: "eurasianet", now: t0 + 5 * HOUR });
     expect(run.errorMessages).toEqual([]);
     expect(run.itemsUpdated).toBe(1);
     expect(run.itemsNew).toBe(0);
@@ -227,12 +230,12 @@ describe("ingest over the fixture site", () => {
       env.DB.prepare("UPDATE listings SET etag = NULL, last_modified = NULL, next_fetch_at = 0"),
     ]);
     await resetFixture();
-    const small = { ...env, SUBREQUEST_BUDGET: "20" };
-    const a = await runIngest(small, { trigger: "cron", now: t0 + 6 * HOUR });
+    const small = { ...env, SUBREQUEST_BUDGET: "20", HOST_MIN_INTERVAL_MS: "0" };
+    const a = await runIngest(small, { trigger: "cron", sourceId: "eurasianet", now: t0 + 6 * HOUR });
     expect(a.subrequests).toBe(20);
     expect(a.errorMessages).toEqual([]);
-    const b = await runIngest(small, { trigger: "cron", now: t0 + 6 * HOUR + 60_000 });
-    const c = await runIngest(small, { trigger: "cron", now: t0 + 6 * HOUR + 120_000 });
+    const b = await runIngest(small, { trigger: "cron", sourceId: "eurasianet", now: t0 + 6 * HOUR + 60_000 });
+    const c = await runIngest(small, { trigger: "cron", sourceId: "eurasianet", now: t0 + 6 * HOUR + 120_000 });
     expect(b.subrequests).toBeLessThanOrEqual(20);
     expect(c.subrequests).toBeLessThanOrEqual(20);
     expect(a.itemsNew + b.itemsNew + c.itemsNew).toBe(ARTICLES);

@@ -11,13 +11,31 @@ export interface TestServers {
   close(): Promise<void>;
 }
 
+/** Every fixture site (test/fixtures/README.md): the configured sources' copies and format samples. */
+export const FIXTURE_SITES = [
+  "eurasianet", "eurasianet-rss", "oc-media", "civil-ge", "jamnews", "rferl", "meduza-en", "diplomat",
+  "atom-feed", "json-feed", "rdf-feed", "cp1251-feed", "odd-dates", "malformed",
+];
+
+/** The Worker var that points each configured source at its fixture copy. */
+export const SOURCE_VARS: Record<string, string> = {
+  EURASIANET_BASE_URL: "eurasianet",
+  EURASIANET_RSS_BASE_URL: "eurasianet-rss",
+  OCMEDIA_BASE_URL: "oc-media",
+  CIVILGE_BASE_URL: "civil-ge",
+  JAMNEWS_BASE_URL: "jamnews",
+  RFERL_BASE_URL: "rferl",
+  MEDUZA_BASE_URL: "meduza-en",
+  DIPLOMAT_BASE_URL: "diplomat",
+};
+
 const KEY = Symbol.for("caravan.testServers");
 type Holder = { [KEY]?: Promise<TestServers> };
 
 export function testServers(): Promise<TestServers> {
   const holder = globalThis as Holder;
   holder[KEY] ??= (async () => {
-    const [sites, hub] = await Promise.all([startFixtureServer({ sites: ["eurasianet"] }), startFakeHub()]);
+    const [sites, hub] = await Promise.all([startFixtureServer({ sites: FIXTURE_SITES }), startFakeHub()]);
     return { sites, hub, close: async () => void (await Promise.all([sites.close(), hub.close()])) };
   })();
   return holder[KEY];

@@ -16,8 +16,9 @@ export default class SummaryReporter implements Reporter {
         else if (state === "failed") failed++;
         else skipped++;
       }
-      // A file that failed to load has no tests; count it as a failure so it cannot pass silently.
-      if (m.state() === "failed" && [...m.children.allTests()].length === 0) failed++;
+      // A file that failed to load, or whose setup hook failed (its tests are then skipped),
+      // counts as a failure so it cannot pass silently.
+      if (m.state() === "failed" && ![...m.children.allTests()].some((t) => t.result().state === "failed")) failed++;
     }
     console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
   }

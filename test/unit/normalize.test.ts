@@ -47,7 +47,7 @@ describe("normalizeStory", () => {
 
   it("is unchanged when nothing a reader sees changed, and keeps firstSeenAt", async () => {
     const first = await normalizeStory({ source: eurasianet, teaser, listingTerms, article, contentHtml: "<p>x</p>", previous: null, now: "2026-01-01T00:00:00.000Z" });
-    const previous = { id: first.item.id, contentHash: first.contentHash, teaserHash: first.teaserHash, firstSeenAt: first.item.firstSeenAt, updatedAt: first.item.updatedAt, countries: first.item.countries, regions: first.item.regions, topics: first.item.topics };
+    const previous = { id: first.item.id, sourceId: "eurasianet", sources: ["eurasianet"], contentHash: first.contentHash, teaserHash: first.teaserHash, firstSeenAt: first.item.firstSeenAt, updatedAt: first.item.updatedAt, countries: first.item.countries, regions: first.item.regions, topics: first.item.topics };
     const again = await normalizeStory({ source: eurasianet, teaser, listingTerms, article, contentHtml: "<p>x</p>", previous, now: "2026-02-01T00:00:00.000Z" });
     expect(again.changed).toBe(false);
     expect(again.item.updatedAt).toBe(first.item.updatedAt);
@@ -72,5 +72,32 @@ describe("normalizeStory", () => {
     expect(merged.countries).toEqual(["armenia", "georgia"]);
     expect(merged.regions).toEqual(["caucasus"]);
     expect(merged.topics).toEqual(["security"]);
+  });
+});
+
+describe("tagging what the source does not say", () => {
+  it("adds tagger countries and topics only where the source gave none, marked as the tagger's", async () => {
+    const bare: RawTeaser = {
+      url: "https://eurasianet.org/tbilisi-protest",
+      title: "Tbilisi protesters rally outside parliament over election results",
+      summary: "Georgian opposition parties reject the vote count and call for a rerun.",
+      author: null,
+      dateText: "Nov 2, 2026",
+      imageUrl: null,
+    };
+    const s = await normalizeStory({ source: eurasianet, teaser: bare, listingTerms: { countries: [], regions: [], topics: [] }, article: null, contentHtml: null, previous: null, now: "2026-11-02T00:00:00.000Z" });
+    expect(s.item.countries).toEqual(["georgia"]);
+    expect(s.item.regions).toEqual(["caucasus"]);
+    expect(s.item.topics).toContain("politics");
+    const origins = Object.fromEntries(s.terms.map((t) => [`${t.kind}:${t.slug}`, t.origin]));
+    expect(origins["country:georgia"]).toBe("tagger");
+    expect(origins["region:caucasus"]).toBe("tagger");
+    expect(origins["topic:politics"]).toBe("tagger");
+    expect(origins["source:eurasianet"]).toBe("source");
+
+    // A listing that names the country: the source said so; the tagger adds no countries.
+    const listed = await normalizeStory({ source: eurasianet, teaser: bare, listingTerms: { countries: ["armenia"], regions: [], topics: [] }, article: null, contentHtml: null, previous: null, now: "2026-11-02T00:00:00.000Z" });
+    expect(listed.item.countries).toEqual(["armenia"]);
+    expect(listed.terms.find((t) => t.kind === "country")!.origin).toBe("source");
   });
 });
