@@ -173,10 +173,10 @@ async function buildItem(
   const content: Omit<Item, "updatedAt" | "firstSeenAt"> = {
     id,
     url: parts.url,
-    title: parts.title,
-    summary: parts.summary,
+    title: plainText(parts.title) || parts.url,
+    summary: parts.summary === null ? null : plainText(parts.summary) || null,
     contentHtml,
-    authors: dedupe(parts.authors),
+    authors: dedupe(parts.authors.map(plainText).filter((a) => a !== "")),
     publishedAt,
     image: parts.image,
     language: primaryLanguage(parts.language) ?? source.language,
@@ -267,6 +267,18 @@ function mapHtmlTerms(source: HtmlSource, listing: ListingTerms, article: RawArt
     else unmapped.push(name);
   }
   return { countries: dedupe(countries), topics: dedupe(topics), regions: dedupe(listing.regions), unmapped };
+}
+
+/**
+ * Titles, summaries and names are plain text, but a page can put markup-looking text in them
+ * ("<img src=x onerror=…>" as entity-encoded text, which decodes to a tag). Feeds escape it, yet
+ * some readers render an RSS <title> as HTML; so anything shaped like a tag goes, here, once.
+ */
+export function plainText(text: string): string {
+  return text
+    .replace(/<\/?[a-z!?][^>]*>?/gi, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 function lowerKeys(record: Record<string, string>): Map<string, string> {

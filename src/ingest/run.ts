@@ -1,4 +1,5 @@
 import { readConfig, userAgent, type Env } from "../env";
+import type { Source } from "../model/source";
 import { resolveSources, type ResolvedListing, type ResolvedSource } from "../sources";
 import { feedCatalog } from "../sources/feeds";
 import { invalidateFeeds } from "../store/feed-cache";
@@ -9,6 +10,7 @@ import { pruneExpired } from "../store/retention";
 import { finishRun, pruneRunHistory, recordSourceHealth, startRun, type RunCounters, type RunError, type SourceRunStats } from "../store/runs";
 import { Deferred, FetchError, SubrequestBudget } from "./fetcher";
 import { PoliteClient } from "./politeness";
+import { publishChangedFeeds } from "./websub";
 import { readFeedListing } from "./read-feed";
 import { readHtmlListing } from "./read-html";
 import { DriftError, errorMessage, recordError, statsFor, type RunContext } from "./run-context";
@@ -21,6 +23,8 @@ export interface IngestOptions {
   /** Poll every listing whatever its schedule (Retry-After and robots.txt still hold). */
   force?: boolean;
   sourceId?: string;
+  /** The sources to read; the configured ones (src/sources/index.ts) unless given. */
+  sources?: Source[];
 }
 
 export interface RunSummary extends RunCounters {
@@ -34,6 +38,8 @@ export interface RunSummary extends RunCounters {
   sources: Record<string, SourceRunStats>;
   /** Due listings not claimed because their host asked Caravan to wait (Retry-After). */
   waiting: number;
+  /** Topic URLs announced to the WebSub hub, and what went wrong doing so. */
+  websub: { published: number; errors: string[] };
 }
 
 /** A failing listing waits at most this long before its next try (a 410 Gone waits exactly this). */
@@ -63,7 +69,7 @@ export async function runIngest(env: Env, options: IngestOptions): Promise<RunSu
       force: options.force,
     });
     waiting = await countWaitingListings(env.DB, ctx.now, options.force ?? false, options.sourceId);
-    const resolved = resolveSources(env);
+    const resolved = resolveSources(env, options.sources);
     for (const row of claimed) {
       const entry = resolveListing(resolved, row);
       // Its source left the configuration, or its backfill walk ended: released at the end.
@@ -79,11 +85,11 @@ export async function runIngest(env: Env, options: IngestOptions): Promise<RunSu
 }
 
 /** Starts a run: checks the config, syncs the sources table, records the run row. */
-export async function openRun(env: Env, options: Pick<IngestOptions, "trigger" | "now">): Promise<RunContext> {
+export async function openRun(env: Env, options: Pick<IngestOptions, "trigger" | "now" | "sources">): Promise<RunContext> {
   const realStart = Date.now();
   const now = options.now ?? realStart;
   const config = readConfig(env);
-  const resolved = resolveSources(env);
+  const resolved = resolveSources(env, options.sources);
   await syncConfiguredSources(
     env.DB,
     resolved.map((r) => ({
@@ -152,6 +158,10 @@ export async function closeRun(ctx: RunContext, waiting = 0, extraInvalidations:
     invalidate.add("index");
     await invalidateFeeds(ctx.env.CACHE, invalidate, `${ctx.now.toString(36)}-${ctx.runId}`);
   }
+  // Subscribers of exactly the feeds that gained or changed items hear of it now (WebSub);
+  // feeds that only lost expired items are not news. One or two requests, inside the margin
+  // SUBREQUEST_BUDGET leaves under the platform limit.
+  const websub = ctx.changedFeeds.size > 0 ? await publishChangedFeeds(ctx.env, [...ctx.changedFeeds]) : { published: [], errors: [] };
   const summary: RunSummary = {
     runId: ctx.runId,
     startedAt: ctx.nowIso,
@@ -161,6 +171,7 @@ export async function closeRun(ctx: RunContext, waiting = 0, extraInvalidations:
     changedFeeds: [...ctx.changedFeeds].sort(),
     sources,
     waiting,
+    websub: { published: websub.published.length, errors: websub.errors },
   };
   console.log(
     JSON.stringify({

@@ -32,8 +32,8 @@ export interface ResolvedSource {
 }
 
 /** Sources with their URLs taken from the Worker vars that override them (mirrors, fixtures). */
-export function resolveSources(env: Env): ResolvedSource[] {
-  return sources.map((source) => {
+export function resolveSources(env: Env, list: Source[] = sources): ResolvedSource[] {
+  return list.map((source) => {
     if (source.kind === "feed") return { source, baseUrl: null, listings: feedListings(source, env) };
     const baseUrl = htmlBaseUrl(source, env);
     return { source, baseUrl, listings: htmlListings(source, baseUrl) };

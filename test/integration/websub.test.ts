@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
+import { runIngest } from "../../src/ingest/run";
 import { publishChangedFeeds } from "../../src/ingest/websub";
 
 const hub = inject("hubOrigin");
@@ -51,5 +52,30 @@ describe("WebSub", () => {
     const failing = await publishChangedFeeds({ ...env, WEBSUB_HUB_URL: `${hub}/nowhere` }, ["all"]);
     expect(failing.published).toEqual([]);
     expect(failing.errors).toEqual(["hub answered HTTP 404"]);
+  });
+});
+
+describe("WebSub after an ingest run", () => {
+  it("a run that adds items pings the hub with exactly its changed feeds; a run that changes nothing does not", async () => {
+    await (await fetch(`${hub}/__hub/reset`, { method: "POST" })).arrayBuffer();
+    await (await fetch(`${env.EURASIANET_BASE_URL}/__fixture/reset`, { method: "POST" })).arrayBuffer();
+    const t0 = Date.now();
+    const run = await runIngest({ ...env, SUBREQUEST_BUDGET: "200" }, { trigger: "cron", sourceId: "eurasianet", now: t0 });
+    expect(run.itemsNew).toBe(31);
+    const got = await pings();
+    const urls = got.flatMap((p) => p.urls);
+    const expected = run.changedFeeds.flatMap((key) => {
+      const path = key === "all" ? "/feeds/all" : `/feeds/${key.replace(":", "/")}`;
+      return ["rss", "atom", "json"].map((f) => `https://caravan.test${path}.${f}`);
+    });
+    expect(urls.sort()).toEqual(expected.sort());
+    expect(urls).toContain("https://caravan.test/feeds/country/azerbaijan.atom");
+    expect(urls).not.toContain("https://caravan.test/feeds/country/mongolia.atom");
+    expect(run.websub).toEqual({ published: expected.length, errors: [] });
+
+    await (await fetch(`${hub}/__hub/reset`, { method: "POST" })).arrayBuffer();
+    const quiet = await runIngest({ ...env, SUBREQUEST_BUDGET: "200" }, { trigger: "cron", sourceId: "eurasianet", now: t0 + 3600_000 });
+    expect(quiet.changedFeeds).toEqual([]);
+    expect(await pings()).toEqual([]);
   });
 });

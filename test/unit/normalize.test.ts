@@ -101,3 +101,20 @@ describe("tagging what the source does not say", () => {
     expect(listed.terms.find((t) => t.kind === "country")!.origin).toBe("source");
   });
 });
+
+describe("plain-text fields", () => {
+  it("drops tag-shaped text from titles, summaries and authors", async () => {
+    const hostile: RawTeaser = {
+      url: "https://eurasianet.org/x",
+      title: 'Headline <img src=x onerror="alert(1)"> here <script>',
+      summary: "A <b>bold</b> dek <svg/onload=alert(2)>",
+      author: "<i>Name</i>",
+      dateText: null,
+      imageUrl: null,
+    };
+    const s = await normalizeStory({ source: eurasianet, teaser: hostile, listingTerms: { countries: [], regions: [], topics: [] }, article: null, contentHtml: null, previous: null, now: "2026-01-01T00:00:00.000Z" });
+    expect(s.item.title).toBe("Headline here");
+    expect(s.item.summary).toBe("A bold dek");
+    expect(s.item.authors).toEqual(["Name"]);
+  });
+});
