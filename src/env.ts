@@ -1,9 +1,12 @@
+import type { ListingMessage } from "./ingest/queue";
 import { z } from "zod";
 
 /** Bindings and vars the Worker is deployed with (wrangler.toml). */
 export interface Env {
   DB: D1Database;
   CACHE: KVNamespace;
+  /** Optional: with it, the cron enqueues due listings and queue consumers read them. */
+  QUEUE?: Queue<ListingMessage>;
   EURASIANET_BASE_URL?: string;
   CONTACT_URL?: string;
   SUBREQUEST_BUDGET?: string;

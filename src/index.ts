@@ -1,19 +1,27 @@
 import type { Env } from "./env";
 import { createApp } from "./http/app";
+import { consumeListingBatch, enqueueDueListings } from "./ingest/queue";
 import { runIngest } from "./ingest/run";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
+
+  // With a QUEUE binding the cron only enqueues what is due; without one it reads, within budget.
   async scheduled(_controller, env) {
     try {
-      await runIngest(env, { trigger: "cron" });
+      if (env.QUEUE) await enqueueDueListings(env, env.QUEUE);
+      else await runIngest(env, { trigger: "cron" });
     } catch (err) {
       // Only a run that could not start lands here (bad config, D1 unreachable): say so and fail
       // the invocation so the dashboard shows it.
       console.log(JSON.stringify({ event: "ingest.aborted", level: "error", message: err instanceof Error ? err.message : String(err) }));
       throw err;
     }
+  },
+
+  async queue(batch, env) {
+    await consumeListingBatch(batch, env);
   },
 } satisfies ExportedHandler<Env>;

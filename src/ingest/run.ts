@@ -17,7 +17,7 @@ import { DriftError, errorMessage, recordError, statsFor, type RunContext } from
 
 
 export interface IngestOptions {
-  trigger: "cron" | "admin";
+  trigger: "cron" | "admin" | "queue";
   /** The run's clock, in ms; tests move it forward to make listings due again. */
   now?: number;
   /** Poll every listing whatever its schedule (Retry-After and robots.txt still hold). */
@@ -89,17 +89,7 @@ export async function openRun(env: Env, options: Pick<IngestOptions, "trigger" |
   const realStart = Date.now();
   const now = options.now ?? realStart;
   const config = readConfig(env);
-  const resolved = resolveSources(env, options.sources);
-  await syncConfiguredSources(
-    env.DB,
-    resolved.map((r) => ({
-      id: r.source.id,
-      name: r.source.name,
-      kind: r.source.kind,
-      enabled: r.source.enabled,
-      listings: r.listings.map((l) => ({ id: l.id, url: l.url })),
-    })),
-  );
+  await syncSources(env, resolveSources(env, options.sources));
   const runId = await startRun(env.DB, options.trigger, now);
   const budget = new SubrequestBudget(config.SUBREQUEST_BUDGET);
   const client = await PoliteClient.create({
@@ -137,6 +127,20 @@ export async function openRun(env: Env, options: Pick<IngestOptions, "trigger" |
     dropped: new Set(),
     realStart,
   };
+}
+
+/** Makes the sources and listings tables match the configuration (new listings become due). */
+export async function syncSources(env: Env, resolved: ResolvedSource[]): Promise<void> {
+  await syncConfiguredSources(
+    env.DB,
+    resolved.map((r) => ({
+      id: r.source.id,
+      name: r.source.name,
+      kind: r.source.kind,
+      enabled: r.source.enabled,
+      listings: r.listings.map((l) => ({ id: l.id, url: l.url })),
+    })),
+  );
 }
 
 /** Ends a run: gives back unread leases, records counters and health, invalidates feeds, logs. */

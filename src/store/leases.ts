@@ -72,3 +72,26 @@ export async function releaseLeases(db: D1Database, owner: string): Promise<numb
   const { meta } = await db.prepare("UPDATE listings SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?").bind(owner).run();
   return meta.changes ?? 0;
 }
+
+/**
+ * A queue consumer takes over the listings the dispatcher leased to the queue. A listing whose
+ * queue lease is gone (already read by an earlier delivery of the same message, or expired and
+ * claimed by a run) is not returned: reading it again would do the work twice.
+ */
+export async function takeOverQueued(
+  db: D1Database,
+  ids: string[],
+  queueOwner: string,
+  o: { owner: string; now: number; leaseMs: number },
+): Promise<ListingRow[]> {
+  if (ids.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `UPDATE listings SET lease_owner = ?1, lease_until = ?2
+       WHERE lease_owner = ?3 AND lease_until > ?4 AND id IN (SELECT value FROM json_each(?5))
+       RETURNING *`,
+    )
+    .bind(o.owner, o.now + o.leaseMs, queueOwner, o.now, JSON.stringify(ids))
+    .all<ListingRow>();
+  return results;
+}

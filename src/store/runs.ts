@@ -50,7 +50,7 @@ export interface RunError {
   at: number;
 }
 
-export async function startRun(db: D1Database, trigger: "cron" | "admin", startedAt: number): Promise<number> {
+export async function startRun(db: D1Database, trigger: "cron" | "admin" | "queue", startedAt: number): Promise<number> {
   const row = await db
     .prepare("INSERT INTO runs (trigger, started_at) VALUES (?, ?) RETURNING id")
     .bind(trigger, startedAt)

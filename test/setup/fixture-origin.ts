@@ -2,12 +2,15 @@
 // because their origins must be known before the Worker's bindings are built; the global
 // setup's teardown stops them. vitest loads the config and the global setup as separate module
 // graphs, so the running servers are kept on globalThis rather than in a module variable.
+import { startFarm, type Farm } from "../fixtures/farm.mjs";
 import { startFakeHub, type FakeHub } from "../fixtures/hub.mjs";
 import { startFixtureServer, type FixtureServer } from "../fixtures/server.mjs";
 
 export interface TestServers {
   sites: FixtureServer;
   hub: FakeHub;
+  /** 30 small hosts with 10 feeds each, for the queue tests. */
+  farm: Farm;
   close(): Promise<void>;
 }
 
@@ -35,8 +38,8 @@ type Holder = { [KEY]?: Promise<TestServers> };
 export function testServers(): Promise<TestServers> {
   const holder = globalThis as Holder;
   holder[KEY] ??= (async () => {
-    const [sites, hub] = await Promise.all([startFixtureServer({ sites: FIXTURE_SITES }), startFakeHub()]);
-    return { sites, hub, close: async () => void (await Promise.all([sites.close(), hub.close()])) };
+    const [sites, hub, farm] = await Promise.all([startFixtureServer({ sites: FIXTURE_SITES }), startFakeHub(), startFarm({ hosts: 30, feedsPerHost: 10 })]);
+    return { sites, hub, farm, close: async () => void (await Promise.all([sites.close(), hub.close(), farm.close()])) };
   })();
   return holder[KEY];
 }

@@ -5,6 +5,7 @@ export default async function setup(project: TestProject) {
   const servers = await testServers();
   project.provide("fixtureOrigins", servers.sites.origins);
   project.provide("hubOrigin", servers.hub.origin);
+  project.provide("farmOrigins", servers.farm.origins);
   return async () => {
     await servers.close();
   };
@@ -14,5 +15,6 @@ declare module "vitest" {
   export interface ProvidedContext {
     fixtureOrigins: Record<string, string>;
     hubOrigin: string;
+    farmOrigins: string[];
   }
 }
