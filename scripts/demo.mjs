@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { startFixtureServer } from "../test/fixtures/server.mjs";
+import { SOURCE_SITES } from "../test/fixtures/source-sites.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.DEMO_PORT ?? 8787);
@@ -51,9 +52,8 @@ process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 
 try {
-  fixtures = await startFixtureServer({ sites: ["eurasianet"] });
-  const origin = fixtures.origins.eurasianet;
-  console.log(`fixture site (Eurasianet-like) on ${origin}`);
+  fixtures = await startFixtureServer({ sites: [...new Set(Object.values(SOURCE_SITES))] });
+  for (const [name, site] of Object.entries(SOURCE_SITES)) console.log(`fixture copy of ${site.padEnd(15)} on ${fixtures.origins[site]}  (${name})`);
 
   await rm(`${root}/${state}`, { recursive: true, force: true });
   console.log("applying D1 migrations to a fresh local database…");
@@ -62,7 +62,8 @@ try {
   console.log(`starting the Worker on ${worker}…`);
   const dev = run(
     ["dev", "--test-scheduled", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state,
-     "--var", `EURASIANET_BASE_URL:${origin}`, "--var", "CONTACT_URL:https://example.org/caravan-demo"],
+     ...Object.entries(SOURCE_SITES).flatMap(([name, site]) => ["--var", `${name}:${fixtures.origins[site]}`]),
+     "--var", "CONTACT_URL:https://example.org/caravan-demo", "--var", "HOST_MIN_INTERVAL_MS:0", "--var", "SUBREQUEST_BUDGET:200"],
     { wait: false },
   );
   dev.stderr.on("data", (d) => process.stderr.write(d));
@@ -74,12 +75,14 @@ try {
   });
   await waitForWorker(60_000);
 
+  // The demo's budget is above the free plan's 50 subrequests so one run reads every fixture
+  // page; deployed, the default of 45 reads the rest over the next runs, most overdue first.
   console.log("firing the scheduled handler (one ingest run)…");
   const fired = await fetch(`${worker}/__scheduled?cron=*/15+*+*+*+*`);
   await fired.arrayBuffer();
   if (!fired.ok) throw new Error(`/__scheduled answered ${fired.status}`);
 
-  const all = await (await fetch(`${worker}/feeds/all.json`)).json();
+  const all = await (await fetch(`${worker}/feeds/all.json?limit=200`)).json();
   console.log(`\ningested ${all.items.length} stories. Feeds (any of .rss, .atom, .json):`);
   for (const path of [
     "/",
@@ -89,11 +92,15 @@ try {
     "/feeds/country/azerbaijan.json",
     "/feeds/topic/security.atom",
     "/feeds/source/eurasianet.rss",
+    "/feeds/source/oc-media.atom",
+    "/feeds.opml",
+    "/api/items?region=caucasus&limit=5",
+    "/docs",
   ]) {
     console.log(`  ${worker}${path}`);
   }
   console.log(`\nfire another run: curl '${worker}/__scheduled?cron=*/15+*+*+*+*'`);
-  console.log("Ctrl-C stops the Worker and the fixture site.");
+  console.log("Ctrl-C stops the Worker and the fixture sites.");
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
   await stop(1);

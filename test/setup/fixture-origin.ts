@@ -5,6 +5,7 @@
 import { startFarm, type Farm } from "../fixtures/farm.mjs";
 import { startFakeHub, type FakeHub } from "../fixtures/hub.mjs";
 import { startFixtureServer, type FixtureServer } from "../fixtures/server.mjs";
+import { SOURCE_SITES } from "../fixtures/source-sites.mjs";
 
 export interface TestServers {
   sites: FixtureServer;
@@ -21,16 +22,7 @@ export const FIXTURE_SITES = [
 ];
 
 /** The Worker var that points each configured source at its fixture copy. */
-export const SOURCE_VARS: Record<string, string> = {
-  EURASIANET_BASE_URL: "eurasianet",
-  EURASIANET_RSS_BASE_URL: "eurasianet-rss",
-  OCMEDIA_BASE_URL: "oc-media",
-  CIVILGE_BASE_URL: "civil-ge",
-  JAMNEWS_BASE_URL: "jamnews",
-  RFERL_BASE_URL: "rferl",
-  MEDUZA_BASE_URL: "meduza-en",
-  DIPLOMAT_BASE_URL: "diplomat",
-};
+export const SOURCE_VARS: Record<string, string> = SOURCE_SITES;
 
 const KEY = Symbol.for("caravan.testServers");
 type Holder = { [KEY]?: Promise<TestServers> };
