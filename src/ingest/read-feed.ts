@@ -15,6 +15,8 @@ import {
   countItem,
   DriftError,
   errorMessage,
+  fetchArticlePage,
+  fetchListing,
   mergeSeenStory,
   recordError,
   type Incomplete,
@@ -38,15 +40,9 @@ export async function readFeedListing(
   stats: SourceRunStats,
 ): Promise<ListingOutcome | null> {
   const nextFetchAt = ctx.now + source.pollMinutes * 60_000;
-  const result = await ctx.client.get(listing.url, { etag: row.etag, lastModified: row.last_modified, accept: FEED_ACCEPT });
-  if (result.kind === "not-modified") {
-    ctx.counters.notModified++;
-    stats.notModified++;
-    return { kind: "not-modified", nextFetchAt };
-  }
-  ctx.counters.listingsFetched++;
-  stats.listingsFetched++;
-  const bodyBytes = new TextEncoder().encode(result.body).byteLength;
+  const fetched = await fetchListing(ctx, listing.url, row, stats, FEED_ACCEPT);
+  if (fetched.kind === "not-modified") return { kind: "not-modified", nextFetchAt };
+  const { page: result, bodyBytes } = fetched;
 
   let entries: FeedEntry[];
   try {
@@ -105,10 +101,7 @@ async function ingestEntries(
     let article: RawArticle | null = null;
     if (source.enrich && !previous) {
       try {
-        const page = await ctx.client.get(entry.url);
-        if (page.kind !== "ok") throw new FetchError("unexpected 304 for an unconditional request", entry.url, 304);
-        ctx.counters.articlesFetched++;
-        stats.articlesFetched++;
+        const page = await fetchArticlePage(ctx, entry.url, stats);
         article = await extractArticle(page.body, page.url, source.articleSelectors ?? ArticleSelectors.parse({}));
       } catch (err) {
         if (err instanceof Deferred) {

@@ -14,6 +14,8 @@ import {
   countItem,
   DriftError,
   errorMessage,
+  fetchArticlePage,
+  fetchListing,
   mergeSeenStory,
   nearEmpty,
   recordError,
@@ -31,15 +33,9 @@ export async function readHtmlListing(
   stats: SourceRunStats,
 ): Promise<ListingOutcome | null> {
   const nextFetchAt = ctx.now + source.pollMinutes * 60_000;
-  const result = await ctx.client.get(listing.url, { etag: row.etag, lastModified: row.last_modified });
-  if (result.kind === "not-modified") {
-    ctx.counters.notModified++;
-    stats.notModified++;
-    return { kind: "not-modified", nextFetchAt };
-  }
-  ctx.counters.listingsFetched++;
-  stats.listingsFetched++;
-  const bodyBytes = new TextEncoder().encode(result.body).byteLength;
+  const fetched = await fetchListing(ctx, listing.url, row, stats);
+  if (fetched.kind === "not-modified") return { kind: "not-modified", nextFetchAt };
+  const { page: result, bodyBytes } = fetched;
   const near = nearEmpty(result.body);
   if (near) throw new DriftError(near, result.url, result.status, { bodyBytes, rowsMatched: null, drift: near });
 
@@ -109,10 +105,7 @@ async function ingestTeasers(
     let skipArticle = false;
     if (source.enrich) {
       try {
-        const page = await ctx.client.get(teaser.url);
-        if (page.kind !== "ok") throw new FetchError("unexpected 304 for an unconditional request", teaser.url, 304);
-        ctx.counters.articlesFetched++;
-        stats.articlesFetched++;
+        const page = await fetchArticlePage(ctx, teaser.url, stats);
         article = await extractArticle(page.body, page.url, source.articleSelectors);
         contentHtml = article.bodyHtml ? await sanitizeHtml(article.bodyHtml, page.url) : null;
       } catch (err) {

@@ -1,9 +1,9 @@
 import { ConfigError, type Config, type Env } from "../env";
 import type { Item } from "../model/item";
 import { getItem, setTeaserHashes, writeItems, type ItemWrite, type StoredItemState, type Term } from "../store/items";
-import type { Drift, ReadShape } from "../store/listings";
+import type { Drift, ListingRow, ReadShape } from "../store/listings";
 import { emptySourceStats, type RunCounters, type RunError, type SourceRunStats } from "../store/runs";
-import { FetchError, type SubrequestBudget } from "./fetcher";
+import { FetchError, type FetchResult, type SubrequestBudget } from "./fetcher";
 import { contentHashOf, termsOf, withListingTerms, type ListingTerms } from "./normalize";
 import type { PoliteClient } from "./politeness";
 
@@ -88,6 +88,37 @@ export async function mergeSeenStory(
     contentHash: merged === stored ? previous.contentHash : await contentHashOf(merged),
     teaserHash: previous.teaserHash,
   };
+}
+
+/**
+ * The conditional GET of one listing or feed, counted: a 304 (nothing to read) or the body.
+ * Fetch failures throw FetchError (or Deferred) for the caller's outcome.
+ */
+export async function fetchListing(
+  ctx: RunContext,
+  url: string,
+  row: ListingRow,
+  stats: SourceRunStats,
+  accept?: string,
+): Promise<{ kind: "not-modified" } | { kind: "ok"; page: Extract<FetchResult, { kind: "ok" }>; bodyBytes: number }> {
+  const result = await ctx.client.get(url, { etag: row.etag, lastModified: row.last_modified, ...(accept ? { accept } : {}) });
+  if (result.kind === "not-modified") {
+    ctx.counters.notModified++;
+    stats.notModified++;
+    return { kind: "not-modified" };
+  }
+  ctx.counters.listingsFetched++;
+  stats.listingsFetched++;
+  return { kind: "ok", page: result, bodyBytes: new TextEncoder().encode(result.body).byteLength };
+}
+
+/** A story's own page (unconditional), counted as an article fetch. */
+export async function fetchArticlePage(ctx: RunContext, url: string, stats: SourceRunStats): Promise<Extract<FetchResult, { kind: "ok" }>> {
+  const page = await ctx.client.get(url);
+  if (page.kind !== "ok") throw new FetchError("unexpected 304 for an unconditional request", url, 304);
+  ctx.counters.articlesFetched++;
+  stats.articlesFetched++;
+  return page;
 }
 
 /** Writes a listing's changes and notes the feeds they touch (for cache invalidation and WebSub). */

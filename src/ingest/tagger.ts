@@ -1,4 +1,4 @@
-import { KIND_WEIGHT, foldTerm, gazetteer, termKinds, termTextOf, type TermSpec } from "../sources/gazetteer";
+import { KIND_WEIGHT, foldTerm, gazetteer, termKinds, type TermSpec } from "../sources/gazetteer";
 import { topicWithParents } from "../sources/taxonomy";
 import { topicLexicon } from "../sources/topic-lexicon";
 

@@ -39,32 +39,43 @@ export const ArticleSelectors = z.object({
 });
 export type ArticleSelectors = z.infer<typeof ArticleSelectors>;
 
+/** Taxonomy terms a whole listing, feed or URL pattern gives every story under it. */
+const StoryTerms = {
+  countries: z.array(Slug).default([]),
+  regions: z.array(Slug).default([]),
+  topics: z.array(Slug).default([]),
+};
+
 /** One listing to poll: a path under the source's base URL and what it says about its stories. */
 export const ListingDef = z.object({
   path: z.string().regex(/^\/[^\s]*$/, "a path starting with /"),
   /** Pages to poll, counted from 0 (`?page=N`). */
   pages: z.number().int().min(1).max(20).default(1),
   /** Terms every story on this listing carries (e.g. a country listing names its country). */
-  countries: z.array(Slug).default([]),
-  regions: z.array(Slug).default([]),
-  topics: z.array(Slug).default([]),
+  ...StoryTerms,
 });
 export type ListingDef = z.infer<typeof ListingDef>;
 
-export const HtmlSource = z.object({
+/** What every kind of source has. */
+const SourceBasics = {
   id: Slug,
   name: z.string().min(1),
+  homepage: z.url(),
+  language: z.string().min(2),
+  /** IANA zone for dates the source writes without a zone ("Apr 18, 2018"). */
+  timeZone: z.string().min(1),
+  /** A disabled source is not read; its stored items stay and its feeds keep serving them. */
+  enabled: z.boolean().default(true),
+  /** Minutes between polls of one listing or feed when it succeeds. */
+  pollMinutes: z.number().int().min(5).default(15),
+};
+
+export const HtmlSource = z.object({
+  ...SourceBasics,
   kind: z.literal("html"),
   /** Default base URL; `baseUrlVar` names a Worker var that overrides it (mirrors, fixtures). */
   baseUrl: z.url({ protocol: /^https?$/ }),
   baseUrlVar: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional(),
-  homepage: z.url(),
-  language: z.string().min(2),
-  /** IANA zone for dates the source prints without a zone. */
-  timeZone: z.string().min(1),
-  enabled: z.boolean().default(true),
-  /** Minutes between polls of one listing when it succeeds. */
-  pollMinutes: z.number().int().min(5).default(15),
   listings: z.array(ListingDef).min(1),
   listingSelectors: ListingSelectors,
   /** Fetch each new or changed story's page for full text and tags. */
@@ -110,25 +121,20 @@ function compiles(pattern: string): boolean {
 /** Terms every story whose URL path matches the pattern carries. */
 export const UrlTermRule = z.object({
   pattern: UrlPattern,
-  countries: z.array(Slug).default([]),
-  regions: z.array(Slug).default([]),
-  topics: z.array(Slug).default([]),
+  ...StoryTerms,
 });
 export type UrlTermRule = z.infer<typeof UrlTermRule>;
 
 /** A further feed of the same source (RFE/RL's per-country zone feeds) and what its stories are about. */
 export const ExtraFeed = z.object({
   url: z.url({ protocol: /^https?$/ }),
-  countries: z.array(Slug).default([]),
-  regions: z.array(Slug).default([]),
-  topics: z.array(Slug).default([]),
+  ...StoryTerms,
 });
 export type ExtraFeed = z.infer<typeof ExtraFeed>;
 
 /** A source read from its RSS 2.0, RSS 1.0, Atom or JSON Feed feed(s). */
 export const FeedSource = z.object({
-  id: Slug,
-  name: z.string().min(1),
+  ...SourceBasics,
   kind: z.literal("feed"),
   feedUrl: z.url({ protocol: /^https?$/ }),
   /**
@@ -136,13 +142,6 @@ export const FeedSource = z.object({
    * feedUrl and of every extra feed, keeping their paths: mirrors, fixtures, the demo.
    */
   baseUrlVar: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional(),
-  homepage: z.url(),
-  language: z.string().min(2),
-  /** IANA zone for dates the feed writes without a zone ("Sep 23, 2024"). */
-  timeZone: z.string().min(1),
-  enabled: z.boolean().default(true),
-  /** Minutes between polls of each feed when it succeeds. */
-  pollMinutes: z.number().int().min(5).default(15),
   /** Fetch each new item's page for full content (with articleSelectors); off for full-text feeds. */
   enrich: z.boolean().default(false),
   articleSelectors: ArticleSelectors.optional(),

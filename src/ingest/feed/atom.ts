@@ -4,7 +4,6 @@
  * against the xml:base in effect where they are written (RFC 4287 §2, RFC 3986).
  */
 import { entryImage, type Enclosure } from "./media";
-import { NS } from "./namespaces";
 import type { FeedImage } from "./types";
 import { attr, childText, elements, first, serializeChildren, textOf, type XmlElement } from "./xml";
 
