@@ -1,5 +1,5 @@
 import type { ListingMessage } from "./ingest/queue";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Bindings and vars the Worker is deployed with (wrangler.toml). */
 export interface Env {
@@ -50,7 +50,18 @@ export type Config = z.infer<typeof Config>;
 
 export class ConfigError extends Error {}
 
+// Vars do not change during an isolate's life; parse them once per env object.
+const configs = new WeakMap<Env, Config>();
+
 export function readConfig(env: Env): Config {
+  const known = configs.get(env);
+  if (known) return known;
+  const config = parseConfig(env);
+  configs.set(env, config);
+  return config;
+}
+
+function parseConfig(env: Env): Config {
   const parsed = Config.safeParse({
     CONTACT_URL: env.CONTACT_URL || undefined,
     SUBREQUEST_BUDGET: env.SUBREQUEST_BUDGET || undefined,

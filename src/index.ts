@@ -1,12 +1,14 @@
 import type { Env } from "./env";
 import { createApp } from "./http/app";
+import { hotFeedResponse } from "./http/hot-feeds";
 import { consumeListingBatch, enqueueDueListings } from "./ingest/queue";
 import { runIngest } from "./ingest/run";
 
 const app = createApp();
 
 export default {
-  fetch: app.fetch,
+  // A feed poll this isolate can answer from memory skips routing entirely (see hot-feeds.ts).
+  fetch: (request, env, ctx) => hotFeedResponse(request) ?? app.fetch(request, env, ctx),
 
   // With a QUEUE binding the cron only enqueues what is due; without one it reads, within budget.
   async scheduled(_controller, env) {

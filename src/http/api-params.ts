@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { FEED_KINDS, slugsOf } from "../sources/feeds";
 import type { Cursor, TermKind } from "../store/items";
 import { decodeCursor } from "../store/query";

@@ -11,10 +11,10 @@ import { feedCacheKey, getCachedFeed, putCachedFeed, readFeedVersions, versionOf
 import type { TermKind } from "../store/items";
 import { cursorAfter, encodeCursor, queryItems } from "../store/query";
 import { sha256Hex } from "../ingest/canonical";
-import { isNotModified } from "./conditional";
 import { errorResponse, HttpError } from "./errors";
 import { canonicalQuery, parseFeedQuery, type FeedQueryParams } from "./feed-query";
 import { feedMatchExpression } from "./feed-search";
+import { feedResponse, rememberFeedRoute } from "./hot-feeds";
 
 export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
   rss: "application/rss+xml; charset=utf-8",
@@ -86,11 +86,8 @@ export async function serveFeed(c: Context<{ Bindings: Env }>, feed: FeedDef, fo
     }
   }
 
-  headers.etag = cached.etag;
-  if (cached.lastModified) headers["last-modified"] = cached.lastModified;
-  headers["x-caravan-cache"] = state;
-  if (isNotModified(c.req.raw, cached.etag, cached.lastModified)) return new Response(null, { status: 304, headers });
-  return new Response(c.req.method === "HEAD" ? null : cached.body, { status: 200, headers });
+  if (state !== "stale") rememberFeedRoute(c.req.url, { feedKey: feed.key, cacheKey, headers });
+  return feedResponse(c.req.raw, cached, headers, state);
 }
 
 async function renderFeed(

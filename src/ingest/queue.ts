@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Env } from "../env";
 import type { Source } from "../model/source";
 import { resolveSources } from "../sources";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Where a taxonomy term on an item came from: the source said so, or Caravan's tagger inferred it. */
 export const TermOrigin = z.enum(["source", "tagger"]);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ITEMS_PARAMS, type ParamSpec } from "../http/api-params";
 import {
   ApiError,

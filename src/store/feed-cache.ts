@@ -46,6 +46,17 @@ export async function readFeedVersions(kv: KVNamespace, now = Date.now()): Promi
   return versions;
 }
 
+/** The versions document if this isolate's memo of it is fresh, else null (no I/O). */
+export function peekFeedVersions(now = Date.now()): FeedVersions | null {
+  return versionsMemo && now - versionsMemo.at < VERSIONS_MEMO_MS ? versionsMemo.versions : null;
+}
+
+/** A current rendering from this isolate's memo, else null (no I/O). */
+export function peekCachedFeed(cacheKey: string, currentVersion: string): CachedFeed | null {
+  const memo = entryMemo.get(cacheKey);
+  return memo && memo.version === currentVersion ? memo : null;
+}
+
 export function feedCacheKey(feedKey: string, variant: string): string {
   return `feed:${feedKey}:${variant}`;
 }

@@ -160,41 +160,6 @@ export interface Cursor {
   id: string;
 }
 
-export interface FeedQuery {
-  /** null: every item. */
-  term: { kind: TermKind; slug: string } | null;
-  limit: number;
-  before?: Cursor | null;
-}
-
-/**
- * A feed page, newest first by publishedAt, ties broken by id. A term feed walks the
- * (kind, slug, published_at, item_id) index, so its cost does not grow with the items stored.
- */
-export async function queryFeedItems(db: D1Database, q: FeedQuery): Promise<Item[]> {
-  const params: unknown[] = [];
-  let sql: string;
-  if (q.term) {
-    sql = `SELECT ${prefixed("i")} FROM item_terms t JOIN items i ON i.id = t.item_id WHERE t.kind = ? AND t.slug = ?`;
-    params.push(q.term.kind, q.term.slug);
-    if (q.before) {
-      sql += " AND (t.published_at < ? OR (t.published_at = ? AND t.item_id < ?))";
-      params.push(q.before.publishedAt, q.before.publishedAt, q.before.id);
-    }
-    sql += " ORDER BY t.published_at DESC, t.item_id DESC LIMIT ?";
-  } else {
-    sql = `SELECT ${ITEM_COLUMNS} FROM items`;
-    if (q.before) {
-      sql += " WHERE (published_at < ? OR (published_at = ? AND id < ?))";
-      params.push(q.before.publishedAt, q.before.publishedAt, q.before.id);
-    }
-    sql += " ORDER BY published_at DESC, id DESC LIMIT ?";
-  }
-  params.push(q.limit);
-  const { results } = await db.prepare(sql).bind(...params).all<ItemRow>();
-  return results.map(itemFromRow);
-}
-
 export async function getItem(db: D1Database, id: string): Promise<Item | null> {
   const row = await db.prepare(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = ?`).bind(id).first<ItemRow>();
   return row ? itemFromRow(row) : null;
@@ -220,10 +185,4 @@ export async function termStats(db: D1Database): Promise<{ all: TermStats; terms
     newest: r.newest === null ? null : new Date(r.newest).toISOString(),
   });
   return { all: toStats(all!.results[0]!), terms: terms!.results.map(toStats) };
-}
-
-function prefixed(alias: string): string {
-  return ITEM_COLUMNS.split(", ")
-    .map((c) => `${alias}.${c}`)
-    .join(", ");
 }

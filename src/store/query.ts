@@ -82,8 +82,10 @@ export function buildItemQuery(filter: ItemFilter, limit: number, before: Cursor
     params.push(filter.match);
   }
   if (before) {
-    where.push(`(${pub} < ? OR (${pub} = ? AND ${id} < ?))`);
-    params.push(before.publishedAt, before.publishedAt, before.id);
+    // The plain `<=` bounds the index range; the OR alone would make SQLite walk the index from
+    // the newest entry down to the cursor (measured: 26× slower halfway down 1M items).
+    where.push(`${pub} <= ?`, `(${pub} < ? OR (${pub} = ? AND ${id} < ?))`);
+    params.push(before.publishedAt, before.publishedAt, before.publishedAt, before.id);
   }
   const sql = `SELECT ${ITEM_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")} FROM ${from}${
     where.length ? ` WHERE ${where.join(" AND ")}` : ""

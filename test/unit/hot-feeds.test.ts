@@ -1,0 +1,30 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { hotFeedResponse, rememberFeedRoute } from "../../src/http/hot-feeds";
+import { clearFeedMemo, invalidateFeeds, putCachedFeed, readFeedVersions } from "../../src/store/feed-cache";
+
+describe("the hot path for feed polls", () => {
+  it("answers only remembered URLs with a current rendering, and honours validators", async () => {
+    clearFeedMemo();
+    const url = "https://caravan.test/feeds/country/georgia.atom";
+    expect(hotFeedResponse(new Request(url))).toBeNull();
+
+    await invalidateFeeds(env.CACHE, ["country:georgia"], "v1");
+    await readFeedVersions(env.CACHE);
+    await putCachedFeed(env.CACHE, "k", { version: "v1", body: "<feed/>", etag: '"e1"', lastModified: "Wed, 20 May 2026 04:00:00 GMT", contentType: "application/atom+xml" });
+    rememberFeedRoute(url, { feedKey: "country:georgia", cacheKey: "k", headers: { "content-type": "application/atom+xml; charset=utf-8" } });
+
+    const hit = hotFeedResponse(new Request(url))!;
+    expect(hit.status).toBe(200);
+    expect(hit.headers.get("x-caravan-cache")).toBe("hit");
+    expect(hit.headers.get("etag")).toBe('"e1"');
+    expect(await hit.text()).toBe("<feed/>");
+    expect(hotFeedResponse(new Request(url, { headers: { "if-none-match": '"e1"' } }))!.status).toBe(304);
+    expect(hotFeedResponse(new Request(url, { method: "POST" }))).toBeNull();
+    expect(hotFeedResponse(new Request(`${url}?limit=5`))).toBeNull();
+
+    // An ingest changed the feed: the memo no longer answers; the full path renders anew.
+    await invalidateFeeds(env.CACHE, ["country:georgia"], "v2");
+    expect(hotFeedResponse(new Request(url))).toBeNull();
+  });
+});
