@@ -309,3 +309,12 @@ function medianRenderMicros(render: () => string): number {
   samples.sort((a, b) => a - b);
   return samples[Math.floor(samples.length / 2)] ?? Number.POSITIVE_INFINITY;
 }
+
+describe("RFC 3339 dates on the common path", () => {
+  it("drop zero milliseconds, keep a fraction, and refuse impossible days either way", () => {
+    expect(rfc3339("2018-04-18T14:27:00.000Z")).toBe("2018-04-18T14:27:00Z");
+    expect(rfc3339("2018-04-18T14:27:00.250Z")).toBe("2018-04-18T14:27:00.25Z");
+    expect(() => rfc3339("2018-02-30T00:00:00.000Z")).toThrow(RangeError);
+    expect(rfc3339("2024-02-29T00:00:00.000Z")).toBe("2024-02-29T00:00:00Z");
+  });
+});
