@@ -10,6 +10,10 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
+          // A real local queue whose consumer is the Worker's queue() handler, for the end-to-end
+          // queue test (the binding is named so that the Worker's cron does not switch to it).
+          queueProducers: { E2E_QUEUE: "caravan-e2e-listings" },
+          queueConsumers: { "caravan-e2e-listings": { maxBatchSize: 5, maxBatchTimeout: 0.1, maxRetries: 2 } },
           bindings: {
             TEST_MIGRATIONS: migrations,
             // The Worker under test polls local fixture copies of every source, never the internet.
