@@ -1,9 +1,8 @@
 import { ArticleSelectors, type FeedSource } from "../model/source";
 import type { ResolvedListing } from "../sources";
-import { getItemStates, type ItemWrite } from "../store/items";
+import type { ItemWrite } from "../store/items";
 import type { ListingOutcome, ListingRow } from "../store/listings";
 import type { SourceRunStats } from "../store/runs";
-import { itemIdFor } from "./canonical";
 import { Deferred, FetchError } from "./fetcher";
 import { FEED_ACCEPT, FeedParseError, parseFeedDocument, type FeedEntry } from "./feed";
 import { mapFeedTerms } from "./feed/terms";
@@ -20,6 +19,7 @@ import {
   mergeSeenStory,
   recordError,
   type Incomplete,
+  withStoredState,
   type RunContext,
 } from "./run-context";
 import { htmlToText, sanitizeHtml } from "./sanitize";
@@ -82,14 +82,10 @@ async function ingestEntries(
   feedTerms: ListingTerms,
   stats: SourceRunStats,
 ): Promise<Incomplete> {
-  const withIds = await Promise.all(entries.map(async (e) => ({ entry: e, id: await itemIdFor(e.url) })));
-  const unique = [...new Map(withIds.map((w) => [w.id, w])).values()];
-  const states = await getItemStates(ctx.env.DB, unique.map((u) => u.id));
   const writes: ItemWrite[] = [];
   let incomplete: Incomplete = null;
 
-  for (const { entry, id } of unique) {
-    const previous = states.get(id) ?? null;
+  for (const { story: entry, previous } of await withStoredState(ctx, entries)) {
     const hash = await entryHash(entry);
     if (previous && (previous.teaserHash === hash || previous.sourceId !== source.id)) {
       // Unchanged, or a story another source stored first (one story, one item): terms only.

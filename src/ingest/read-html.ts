@@ -1,9 +1,8 @@
 import type { HtmlSource } from "../model/source";
 import type { ResolvedListing } from "../sources";
-import { getItemStates, type ItemWrite } from "../store/items";
+import type { ItemWrite } from "../store/items";
 import type { Drift, ListingOutcome, ListingRow } from "../store/listings";
 import type { SourceRunStats } from "../store/runs";
-import { itemIdFor } from "./canonical";
 import { Deferred, FetchError } from "./fetcher";
 import { extractArticle } from "./html/article";
 import { parseListing } from "./html/listing";
@@ -20,6 +19,7 @@ import {
   nearEmpty,
   recordError,
   type Incomplete,
+  withStoredState,
   type RunContext,
 } from "./run-context";
 import { sanitizeHtml } from "./sanitize";
@@ -83,15 +83,11 @@ async function ingestTeasers(
   listingTerms: ListingTerms,
   stats: SourceRunStats,
 ): Promise<Incomplete> {
-  const withIds = await Promise.all(teasers.map(async (t) => ({ teaser: t, id: await itemIdFor(t.url) })));
-  const unique = [...new Map(withIds.map((w) => [w.id, w])).values()];
-  const states = await getItemStates(ctx.env.DB, unique.map((u) => u.id));
   const writes: ItemWrite[] = [];
   const teaserOnly: { id: string; teaserHash: string }[] = [];
   let incomplete: Incomplete = null;
 
-  for (const { teaser, id } of unique) {
-    const previous = states.get(id) ?? null;
+  for (const { story: teaser, id, previous } of await withStoredState(ctx, teasers)) {
     const hash = await teaserHash(teaser);
     // Seen before and unchanged, or owned by another source that linked it first: only terms grow.
     if (previous && (previous.teaserHash === hash || previous.sourceId !== source.id)) {

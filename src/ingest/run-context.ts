@@ -1,9 +1,10 @@
 import { ConfigError, type Config, type Env } from "../env";
 import type { Item } from "../model/item";
-import { getItem, setTeaserHashes, writeItems, type ItemWrite, type StoredItemState, type Term } from "../store/items";
+import { getItem, getItemStates, setTeaserHashes, writeItems, type ItemWrite, type StoredItemState, type Term } from "../store/items";
 import type { Drift, ListingRow, ReadShape } from "../store/listings";
 import { emptySourceStats, type RunCounters, type RunError, type SourceRunStats } from "../store/runs";
 import { FetchError, type FetchResult, type SubrequestBudget } from "./fetcher";
+import { itemIdFor } from "./canonical";
 import { contentHashOf, termsOf, withListingTerms, type ListingTerms } from "./normalize";
 import type { PoliteClient } from "./politeness";
 
@@ -119,6 +120,20 @@ export async function fetchArticlePage(ctx: RunContext, url: string, stats: Sour
   ctx.counters.articlesFetched++;
   stats.articlesFetched++;
   return page;
+}
+
+/**
+ * A listing's stories, one per item id (a story linked twice on a page is read once), each with
+ * what is stored of it: one D1 read for the whole listing.
+ */
+export async function withStoredState<T extends { url: string }>(
+  ctx: RunContext,
+  stories: T[],
+): Promise<{ story: T; id: string; previous: StoredItemState | null }[]> {
+  const withIds = await Promise.all(stories.map(async (story) => ({ story, id: await itemIdFor(story.url) })));
+  const unique = [...new Map(withIds.map((w) => [w.id, w])).values()];
+  const states = await getItemStates(ctx.env.DB, unique.map((u) => u.id));
+  return unique.map((u) => ({ ...u, previous: states.get(u.id) ?? null }));
 }
 
 /** Writes a listing's changes and notes the feeds they touch (for cache invalidation and WebSub). */
