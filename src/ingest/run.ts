@@ -160,7 +160,7 @@ export async function closeRun(ctx: RunContext, waiting = 0, extraInvalidations:
   const invalidate = new Set([...ctx.changedFeeds, ...extraInvalidations]);
   if (invalidate.size > 0) {
     invalidate.add("index");
-    await invalidateFeeds(ctx.env.CACHE, invalidate, `${ctx.now.toString(36)}-${ctx.runId}`);
+    await invalidateFeeds(ctx.env.DB, ctx.env.CACHE, invalidate, `${ctx.now.toString(36)}-${ctx.runId}`);
   }
   // Subscribers of exactly the feeds that gained or changed items hear of it now (WebSub);
   // feeds that only lost expired items are not news. One or two requests, inside the margin

@@ -81,15 +81,40 @@ export async function putCachedFeed(kv: KVNamespace, cacheKey: string, feed: Cac
   }
 }
 
-/** Gives each named feed a new version, so its cached renderings are no longer current. */
-export async function invalidateFeeds(kv: KVNamespace, feedKeys: Iterable<string>, stamp: string): Promise<void> {
+/**
+ * Gives each named feed a new version, so its cached renderings are no longer current. The
+ * versions are bumped in D1 (atomic per feed), then the whole table is copied to KV. Runs that
+ * overlap (queue consumers) each copy a complete snapshot; a copy is checked once more after it
+ * is written, so a bump another run made meanwhile is not lost. KV allows one write per second
+ * per key: a refused write is tried again after a second.
+ */
+export async function invalidateFeeds(db: D1Database, kv: KVNamespace, feedKeys: Iterable<string>, stamp: string): Promise<void> {
   const keys = [...new Set(feedKeys)];
   if (keys.length === 0) return;
-  const versions = (await kv.get<FeedVersions>(VERSIONS_KEY, "json")) ?? {};
-  for (const key of keys) versions[key] = stamp;
-  await kv.put(VERSIONS_KEY, JSON.stringify(versions));
-  // This isolate made the change: it need not wait for its memo to age.
-  versionsMemo = { at: Date.now(), versions };
+  const bump = db.prepare(
+    "INSERT INTO feed_versions (feed_key, version) VALUES (?, ?) ON CONFLICT (feed_key) DO UPDATE SET version = excluded.version",
+  );
+  await db.batch(keys.map((key) => bump.bind(key, stamp)));
+  let written: string | null = null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const versions = await versionsInD1(db);
+    const text = JSON.stringify(versions);
+    if (text === written) break;
+    try {
+      await kv.put(VERSIONS_KEY, text);
+      written = text;
+      // This isolate made the change: it need not wait for its memo to age.
+      versionsMemo = { at: Date.now(), versions };
+    } catch (err) {
+      console.log(JSON.stringify({ event: "cache.versions_put_failed", level: "warn", attempt, message: String(err) }));
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+    }
+  }
+}
+
+async function versionsInD1(db: D1Database): Promise<FeedVersions> {
+  const { results } = await db.prepare("SELECT feed_key, version FROM feed_versions").all<{ feed_key: string; version: string }>();
+  return Object.fromEntries(results.map((r) => [r.feed_key, r.version]));
 }
 
 function remember(cacheKey: string, feed: CachedFeed): void {

@@ -9,7 +9,7 @@ describe("the hot path for feed polls", () => {
     const url = "https://caravan.test/feeds/country/georgia.atom";
     expect(hotFeedResponse(new Request(url))).toBeNull();
 
-    await invalidateFeeds(env.CACHE, ["country:georgia"], "v1");
+    await invalidateFeeds(env.DB, env.CACHE, ["country:georgia"], "v1");
     await readFeedVersions(env.CACHE);
     await putCachedFeed(env.CACHE, "k", { version: "v1", body: "<feed/>", etag: '"e1"', lastModified: "Wed, 20 May 2026 04:00:00 GMT", contentType: "application/atom+xml" });
     rememberFeedRoute(url, { feedKey: "country:georgia", cacheKey: "k", headers: { "content-type": "application/atom+xml; charset=utf-8" } });
@@ -24,7 +24,20 @@ describe("the hot path for feed polls", () => {
     expect(hotFeedResponse(new Request(`${url}?limit=5`))).toBeNull();
 
     // An ingest changed the feed: the memo no longer answers; the full path renders anew.
-    await invalidateFeeds(env.CACHE, ["country:georgia"], "v2");
+    await invalidateFeeds(env.DB, env.CACHE, ["country:georgia"], "v2");
     expect(hotFeedResponse(new Request(url))).toBeNull();
+  });
+});
+
+describe("feed versions under concurrent runs", () => {
+  it("two runs invalidating different feeds at once both land in the KV snapshot", async () => {
+    await Promise.all([
+      invalidateFeeds(env.DB, env.CACHE, ["region:caucasus", "all"], "run-a"),
+      invalidateFeeds(env.DB, env.CACHE, ["region:central-asia", "all"], "run-b"),
+    ]);
+    const snapshot = (await env.CACHE.get<Record<string, string>>("feed-versions", "json"))!;
+    expect(snapshot["region:caucasus"]).toBe("run-a");
+    expect(snapshot["region:central-asia"]).toBe("run-b");
+    expect(["run-a", "run-b"]).toContain(snapshot.all);
   });
 });
