@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { itemIdFor } from "../../src/ingest/canonical";
 import { runIngest, type RunSummary } from "../../src/ingest/run";
@@ -189,5 +190,25 @@ describe("a feed that stops being a feed", () => {
     }
     const listing = await env.DB.prepare("SELECT last_error_code, consecutive_failures FROM listings WHERE source_id = 'civil-ge'").first<{ last_error_code: string; consecutive_failures: number }>();
     expect(listing).toEqual({ last_error_code: "not_a_feed", consecutive_failures: 2 });
+  });
+});
+
+describe("a source disabled in config", () => {
+  it("is not read, keeps its stored items, and its feed keeps serving them", async () => {
+    const site = origins["jamnews"]!;
+    const jam = configured.find((s) => s.id === "jamnews")!;
+    await (await fetch(`${site}/__fixture/reset`, { method: "POST" })).arrayBuffer();
+    await runIngest({ ...ENV }, { trigger: "cron", sources: [jam], force: true });
+    const stored = await env.DB.prepare("SELECT count(*) AS n FROM items WHERE source_id = 'jamnews'").first<{ n: number }>();
+    expect(stored!.n).toBeGreaterThan(0);
+
+    await (await fetch(`${site}/__fixture/reset`, { method: "POST" })).arrayBuffer();
+    const run = await runIngest({ ...ENV }, { trigger: "cron", sources: [{ ...jam, enabled: false }], force: true });
+    expect(run.sources.jamnews).toBeUndefined();
+    expect(await (await fetch(`${site}/__fixture/requests`)).json()).toEqual([]);
+    const after = await env.DB.prepare("SELECT count(*) AS n FROM items WHERE source_id = 'jamnews'").first<{ n: number }>();
+    expect(after!.n).toBe(stored!.n);
+    const feed = (await (await exports.default.fetch(new Request("https://caravan.test/feeds/source/jamnews.json"))).json()) as { items: unknown[] };
+    expect(feed.items).toHaveLength(stored!.n);
   });
 });
