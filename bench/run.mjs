@@ -76,7 +76,7 @@ async function main() {
     ["render.rss", "uncached 50-item feed render, RSS", { op: "<=", value: 500 }],
     ["render.atom", "uncached 50-item feed render, Atom", { op: "<=", value: 500 }],
     ["render.json", "uncached 50-item feed render, JSON Feed", { op: "<=", value: 300 }],
-  ], () => renderFigures(benchWorker.url));
+  ], () => renderFigures(() => startWorker({ name: "bench-render", script: bench.path })));
 
   await section("page parsing inside workerd", [
     ["parse.listing", "listing page parse (50 teasers)"],
