@@ -53,15 +53,18 @@ interface JsonFeedItem {
 }
 
 export function renderJsonFeed(doc: FeedDocument): string {
+  // Absent values are `undefined`, which JSON.stringify leaves out: every object of a kind is
+  // built from one literal with one key order, so they share a shape (conditional spreads made
+  // each item a differently shaped object and cost about a fifth of the render).
   const feed: JsonFeed = {
     version: JSON_FEED_VERSION,
     title: doc.title,
     home_page_url: doc.homePageUrl,
     feed_url: doc.selfUrl,
     description: doc.description,
-    ...(doc.language === null ? {} : { language: doc.language }),
-    ...(doc.nextUrl === null ? {} : { next_url: doc.nextUrl }),
-    ...(doc.hubUrl === null ? {} : { hubs: [{ type: "WebSub", url: doc.hubUrl }] }),
+    language: doc.language ?? undefined,
+    next_url: doc.nextUrl ?? undefined,
+    hubs: doc.hubUrl === null ? undefined : [{ type: "WebSub", url: doc.hubUrl }],
     items: doc.items.map((item) => jsonItem(doc, item)),
   };
   return JSON.stringify(feed);
@@ -74,26 +77,21 @@ function jsonItem(doc: FeedDocument, item: Item): JsonFeedItem {
     id: itemIdentifier(item),
     url: item.url,
     title: item.title,
-    ...(item.summary === null ? {} : { summary: item.summary }),
-    ...(item.contentHtml === null
-      ? { content_text: item.summary ?? "" }
-      : { content_html: item.contentHtml }),
-    ...(item.image === null ? {} : { image: item.image.url }),
+    summary: item.summary ?? undefined,
+    content_html: item.contentHtml ?? undefined,
+    content_text: item.contentHtml === null ? (item.summary ?? "") : undefined,
+    image: item.image?.url,
     date_published: rfc3339(item.publishedAt),
     date_modified: rfc3339(item.updatedAt),
-    ...(item.authors.length === 0 ? {} : { authors: item.authors.map((name) => ({ name })) }),
+    authors: item.authors.length === 0 ? undefined : item.authors.map((name) => ({ name })),
     language: item.language,
-    ...(tags.length === 0 ? {} : { tags }),
+    tags: tags.length === 0 ? undefined : tags,
     _caravan: {
-      source: {
-        id: source.id,
-        name: source.name,
-        ...(source.homepage === null ? {} : { homepage: source.homepage }),
-      },
+      source: { id: source.id, name: source.name, homepage: source.homepage ?? undefined },
       countries: item.countries,
       regions: item.regions,
       topics: item.topics,
-      ...(item.image?.caption == null ? {} : { image_caption: item.image.caption }),
+      image_caption: item.image?.caption ?? undefined,
     },
   };
 }
