@@ -18,7 +18,7 @@ import { listHosts } from "../store/hosts";
 import { isSourcePaused, queueBackfill, setSourcePaused } from "../store/listings";
 import { runHistory } from "../store/runs";
 import { requireAdmin } from "./auth";
-import { errorResponse, HttpError } from "./errors";
+import { errorResponse, HttpError, clip } from "./errors";
 
 type AppEnv = { Bindings: Env };
 
@@ -202,8 +202,4 @@ function flag(name: string, raw: string): boolean {
   if (raw === "1" || raw === "true") return true;
   if (raw === "0" || raw === "false") return false;
   throw new HttpError(400, `invalid_${name}`, `${name} must be 1, 0, true or false, got "${clip(raw)}"`, { allowed: ["1", "0", "true", "false"] });
-}
-
-function clip(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

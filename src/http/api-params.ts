@@ -3,7 +3,7 @@ import { FEED_KINDS, slugsOf } from "../sources/feeds";
 import type { Cursor, TermKind } from "../store/items";
 import { decodeCursor } from "../store/query";
 import { buildMatchExpression, MAX_SEARCH_LENGTH, SEARCH_SYNTAX, SearchSyntaxError } from "../store/search";
-import { HttpError } from "./errors";
+import { HttpError, clip } from "./errors";
 
 export const DEFAULT_API_LIMIT = 50;
 export const MAX_API_LIMIT = 200;
@@ -194,8 +194,4 @@ function validate(url: URL, specs: Record<string, ParamSpec>): Record<string, un
   }
   const given = raw[name]?.[Number(issue.path[1])] ?? "";
   throw new HttpError(400, `invalid_${name}`, `${name} must be ${spec.expect}, got "${clip(given)}"`, spec.details);
-}
-
-function clip(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

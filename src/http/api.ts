@@ -11,7 +11,7 @@ import { cursorAfter, encodeCursor, queryItems, type ItemFilter } from "../store
 import { parseItemsQuery, rejectQueryParams, type ItemsQuery } from "./api-params";
 import { isNotModified } from "./conditional";
 import { docsPage, openApiPage } from "./docs";
-import { errorResponse, HttpError } from "./errors";
+import { errorResponse, HttpError, clip } from "./errors";
 
 type AppEnv = { Bindings: Env };
 type Ctx = Context<AppEnv>;
@@ -192,8 +192,4 @@ function withCursor(url: URL, cursor: string): string {
   const next = new URL(url);
   next.searchParams.set("cursor", cursor);
   return next.toString();
-}
-
-function clip(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

@@ -7,7 +7,7 @@ import { feedCatalog } from "../sources/feeds";
 import { termStats } from "../store/items";
 import { createAdminApp } from "./admin";
 import { registerApiRoutes } from "./api";
-import { errorResponse, HttpError } from "./errors";
+import { clip, errorResponse, HttpError } from "./errors";
 import { FEED_STYLESHEET_PATH, resolveFeed, serveFeed, splitFeedFile } from "./feeds";
 
 type AppEnv = { Bindings: Env };
@@ -83,7 +83,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/admin", createAdminApp());
 
   app.notFound((c) =>
-    errorResponse(404, "not_found", `nothing at ${truncate(new URL(c.req.url).pathname)}`, {
+    errorResponse(404, "not_found", `nothing at ${clip(new URL(c.req.url).pathname, 100)}`, {
       routes: ["/", "/feeds.opml", "/feeds/all.{rss,atom,json}", "/feeds/{region,country,topic,source}/{slug}.{rss,atom,json}"],
     }),
   );
@@ -95,8 +95,4 @@ export function createApp(): Hono<AppEnv> {
   });
 
   return app;
-}
-
-function truncate(s: string): string {
-  return s.length > 100 ? `${s.slice(0, 100)}…` : s;
 }

@@ -23,3 +23,8 @@ export function errorResponse(status: number, code: string, message: string, det
     },
   });
 }
+
+/** A value quoted back in an error message, cut so a huge or hostile input cannot bloat it. */
+export function clip(s: string, max = 60): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}

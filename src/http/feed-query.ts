@@ -1,7 +1,7 @@
 import { FEED_KINDS, slugsOf } from "../sources/feeds";
 import type { Cursor, TermKind } from "../store/items";
 import { decodeCursor, encodeCursor } from "../store/query";
-import { HttpError } from "./errors";
+import { HttpError, clip } from "./errors";
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
@@ -103,8 +103,4 @@ function single(params: URLSearchParams, key: string): string | null {
   const all = params.getAll(key);
   if (all.length > 1) throw new HttpError(400, `invalid_${key}`, `${key} may be given once`, {});
   return all[0] ?? null;
-}
-
-function clip(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

@@ -11,7 +11,7 @@ import { feedCacheKey, getCachedFeed, putCachedFeed, readFeedVersions, versionOf
 import type { TermKind } from "../store/items";
 import { cursorAfter, encodeCursor, queryItems } from "../store/query";
 import { sha256Hex } from "../ingest/canonical";
-import { errorResponse, HttpError } from "./errors";
+import { errorResponse, HttpError, clip } from "./errors";
 import { canonicalQuery, parseFeedQuery, type FeedQueryParams } from "./feed-query";
 import { feedMatchExpression } from "./feed-search";
 import { feedResponse, rememberFeedRoute } from "./hot-feeds";
@@ -192,8 +192,4 @@ function describe(feed: FeedDef): string {
 
 function logError(event: string, err: unknown): void {
   console.log(JSON.stringify({ event, message: err instanceof Error ? err.message : String(err) }));
-}
-
-function clip(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }
