@@ -319,32 +319,13 @@ describe("htmlExcerpt", () => {
   });
 });
 
-describe("renderRss: speed", () => {
-  it("renders 50 items of ~5 KB HTML well within budget", () => {
+// Render time is a benchmark figure (`npm run bench`), not a test: a timed test on a shared machine
+// either flakes or bounds nothing. This checks the large bench document renders correctly.
+describe("renderRss: the bench document", () => {
+  it("renders 50 items of ~5 KB HTML as well-formed XML with one <item> per item", () => {
     const doc = largeDocument(50, 5000);
-    const medianMicros = medianRenderMicros(() => renderRss(doc));
-    console.log(`renderRss: 50 items x 5 KB: median ${medianMicros.toFixed(0)} µs per render`);
-    expect(medianMicros).toBeLessThan(PERF_BUDGET_MICROS);
+    const out = renderRss(doc);
+    expect(XMLValidator.validate(out)).toBe(true);
+    expect(out.match(/<item>/g)).toHaveLength(50);
   });
 });
-
-/**
- * Twice the brief's 500 µs target (measured: about 330 µs here, printed above): other test runs
- * share this machine's two cores, so the bound catches a per-character regex or a quadratic
- * join, not scheduling noise.
- */
-const PERF_BUDGET_MICROS = 1000;
-
-/** workerd's clock only advances in ~1 ms steps, so time batches of renders. */
-function medianRenderMicros(render: () => string): number {
-  for (let i = 0; i < 200; i++) render();
-  const batch = 50;
-  const samples: number[] = [];
-  for (let run = 0; run < 9; run++) {
-    const start = performance.now();
-    for (let i = 0; i < batch; i++) render();
-    samples.push(((performance.now() - start) / batch) * 1000);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] ?? Number.POSITIVE_INFINITY;
-}
