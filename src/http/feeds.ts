@@ -16,6 +16,8 @@ import { canonicalQuery, parseFeedQuery, type FeedQueryParams } from "./feed-que
 import { feedMatchExpression } from "./feed-search";
 import { feedResponse, rememberFeedRoute } from "./hot-feeds";
 
+const utf8 = new TextEncoder();
+
 export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
   rss: "application/rss+xml; charset=utf-8",
   atom: "application/atom+xml; charset=utf-8",
@@ -116,12 +118,12 @@ async function renderFeed(
   const items = rows.slice(0, query.limit);
   const next = rows.length > query.limit ? cursorAfter(items) : null;
   const doc = feedDocument(config, feed, format, query, url, items, next ? encodeCursor(next) : null);
-  const body = format === "rss" ? renderRss(doc) : format === "atom" ? renderAtom(doc) : renderJsonFeed(doc);
+  const text = format === "rss" ? renderRss(doc) : format === "atom" ? renderAtom(doc) : renderJsonFeed(doc);
   // The ETag names the content: which items at which revision, in which format and selection.
   const fingerprint = JSON.stringify([variantOf(format, query), url.origin, doc.hubUrl, items.map((i) => [i.id, i.updatedAt])]);
   return {
     version,
-    body,
+    body: utf8.encode(text),
     etag: `"${await sha256Hex(fingerprint, 16)}"`,
     lastModified: doc.updated ? new Date(doc.updated).toUTCString() : null,
     contentType: FEED_CONTENT_TYPES[format],

@@ -10,12 +10,21 @@
  * feed's version, which is complete: an item in a filtered variant is also in the base feed.
  * A superseded rendering is still there when D1 cannot answer, so a reader gets the last good
  * feed rather than an error.
+ *
+ * A rendering is kept as its UTF-8 bytes, encoded once when it is rendered. A Response made from
+ * a string is transcoded on every request: for a 330 KiB JSON Feed with Cyrillic text that was
+ * about 580 µs per cache hit in workerd, against 180 µs from bytes. In KV the bytes are the value
+ * and the rest of the entry is the key's metadata, rather than the body quoted inside a JSON
+ * document (which escaped every quote of a feed on each write and unescaped it on each read).
  */
+import * as z from "zod";
+
 
 export interface CachedFeed {
   /** The base feed's version this rendering was made from. */
   version: string;
-  body: string;
+  /** The rendering, UTF-8. */
+  body: Uint8Array;
   etag: string;
   /** RFC 1123 date of the newest item change, or null for an empty feed. */
   lastModified: string | null;
@@ -23,6 +32,19 @@ export interface CachedFeed {
 }
 
 export type FeedVersions = Record<string, string>;
+
+/**
+ * What a KV entry of a rendering carries besides its bytes (KV metadata, at most 1,024 bytes of
+ * JSON). An entry whose metadata does not fit, such as one written by an older release that kept
+ * the whole entry as a JSON document, reads as absent: the feed is rendered again.
+ */
+const CachedFeedMetadata = z.object({
+  version: z.string(),
+  etag: z.string(),
+  lastModified: z.string().nullable(),
+  contentType: z.string(),
+});
+type CachedFeedMetadata = z.infer<typeof CachedFeedMetadata>;
 
 const VERSIONS_KEY = "feed-versions";
 // KV itself takes up to 60 s to show a write everywhere; a few seconds more of memo is cheap.
@@ -65,15 +87,24 @@ export function feedCacheKey(feedKey: string, variant: string): string {
 export async function getCachedFeed(kv: KVNamespace, cacheKey: string, currentVersion: string): Promise<CachedFeed | null> {
   const memo = entryMemo.get(cacheKey);
   if (memo && memo.version === currentVersion) return memo;
-  const stored = await kv.get<CachedFeed>(cacheKey, "json");
-  if (stored) remember(cacheKey, stored);
+  const { value, metadata } = await kv.getWithMetadata<unknown>(cacheKey, "arrayBuffer");
+  const fields = CachedFeedMetadata.safeParse(metadata);
+  if (value === null || !fields.success) return null;
+  const stored: CachedFeed = { ...fields.data, body: new Uint8Array(value) };
+  remember(cacheKey, stored);
   return stored;
 }
 
 export async function putCachedFeed(kv: KVNamespace, cacheKey: string, feed: CachedFeed): Promise<void> {
   remember(cacheKey, feed);
   try {
-    await kv.put(cacheKey, JSON.stringify(feed), { expirationTtl: ENTRY_TTL_SECONDS });
+    const metadata: CachedFeedMetadata = {
+      version: feed.version,
+      etag: feed.etag,
+      lastModified: feed.lastModified,
+      contentType: feed.contentType,
+    };
+    await kv.put(cacheKey, feed.body, { expirationTtl: ENTRY_TTL_SECONDS, metadata });
   } catch (err) {
     // KV allows one write per second per key: a burst of misses after an invalidation races
     // here. The rendering is in the memo and the next miss writes it again; say so, and go on.
