@@ -153,7 +153,7 @@ export function throughputFigures(workerScript, benchUrl, log) {
         target: { op: ">=", value: RATIO_TARGET },
         note:
           `${FEED_PATH}, ${entries} items, ${Math.round(Buffer.byteLength(body) / 1024)} KiB; median of ${ROUNDS} alternating rounds ` +
-          `(${rounds.map((r) => r.ratio.toFixed(2)).join(", ")}). Per request the real Worker takes ${gapMicros.toFixed(0)} µs more; ` +
+          `(${rounds.map((r) => r.ratio.toFixed(2)).join(", ")}). Per request the real Worker takes ${Math.abs(gapMicros).toFixed(0)} µs ${gapMicros >= 0 ? "more" : "less"}; ` +
 
           `timed in a loop inside workerd, its hit path runs ${hit.micros.toFixed(0)} µs of JavaScript (Hono routing, query parsing, ` +
           `memo lookups, vars check ${readConfig.micros.toFixed(1)} µs, a Response from the cached bytes ${responseFromBytes.micros.toFixed(0)} µs) ` +
