@@ -11,6 +11,7 @@ import { loadavg } from "node:os";
 import { buildBenchWorker, buildNodeModules, buildWorkerBundle } from "./lib/build.mjs";
 import { ingestFigure } from "./lib/ingest.mjs";
 import { machine } from "./lib/machine.mjs";
+import { startupFigure } from "./lib/startup.mjs";
 import { feedParseFigure, parseFigures, renderFigures, taggerFigures, taggerTimeFigure } from "./lib/micro.mjs";
 import { BENCH, TMP } from "./lib/paths.mjs";
 import { regionQueryFigures } from "./lib/query-bench.mjs";
@@ -68,6 +69,10 @@ async function main() {
       note: `${bundle.rawKiB.toFixed(0)} KiB raw; wrangler reports ${bundle.wranglerGzipKiB ?? "?"} KiB gzip`,
     }),
   );
+
+  await section("Worker startup (wrangler check startup)", [
+    ["startup.active_ms", "Worker startup, CPU before the first request"],
+  ], async () => [await startupFigure()]);
 
   const benchWorker = await startWorker({ name: "bench", script: bench.path, storage: true });
   track(() => benchWorker.dispose());
