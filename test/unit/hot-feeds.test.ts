@@ -19,6 +19,8 @@ describe("the hot path for feed polls", () => {
     expect(hit.headers.get("x-caravan-cache")).toBe("hit");
     expect(hit.headers.get("etag")).toBe('"e1"');
     expect(await hit.text()).toBe("<feed/>");
+    // The memo's bytes are copied into each response, not handed over: the next hit has them too.
+    expect(await hotFeedResponse(new Request(url))!.text()).toBe("<feed/>");
     expect(hotFeedResponse(new Request(url, { headers: { "if-none-match": '"e1"' } }))!.status).toBe(304);
     expect(hotFeedResponse(new Request(url, { method: "POST" }))).toBeNull();
     expect(hotFeedResponse(new Request(`${url}?limit=5`))).toBeNull();
