@@ -253,6 +253,29 @@ describe("extractArticle fallbacks", () => {
   });
 });
 
+describe("extractArticle: widgets inside a scored body", () => {
+  const story =
+    "<p>The first paragraph of the story, long enough to make this container the winner.</p>" +
+    "<p>The second paragraph of the story, with a good many more words in it than the widgets.</p>";
+  const widgets =
+    '<div class="section also-read-news"><h3>Also read</h3><a href="/other">Another column</a></div>' +
+    '<div class="share-buttons"><a href="https://facebook.com/sharer">Share</a></div>' +
+    '<ul class="related-stories"><li>Related: yet another story</li></ul>' +
+    '<div class="social"><a href="https://x.com/news">Follow us</a></div>';
+  const page = `<html><body><div class="content">${story}${widgets}<p>The closing paragraph.</p></div></body></html>`;
+
+  it("leaves out also-read, related, share and social blocks when the body is found by scoring", async () => {
+    const article = await extractArticle(page, "https://news.example/a", ArticleSelectors.parse({}));
+    expect(article.bodyHtml).toBe(`${story}<p>The closing paragraph.</p>`);
+  });
+
+  it("keeps them under a configured body selector, which says exactly what the story is", async () => {
+    const article = await extractArticle(page, "https://news.example/a", ArticleSelectors.parse({ body: "div.content" }));
+    expect(article.bodyHtml).toContain("Another column");
+    expect(article.bodyHtml).toContain("Follow us");
+  });
+});
+
 describe("cleanAuthorNames and firstOgImage", () => {
   it("splits bylines into names and drops descriptions, domains and URLs", () => {
     expect(cleanAuthorNames(["By Jane Doe and John Roe"])).toEqual(["Jane Doe", "John Roe"]);

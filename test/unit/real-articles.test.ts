@@ -42,6 +42,8 @@ describe("extractArticle on real pages with no configured selectors", () => {
         expect(paragraphs.length).toBeGreaterThan(5);
         const missing = paragraphs.filter((p) => !text.includes(p));
         expect(missing).toEqual([]);
+        // Nor the page's list of other stories (LRT: "Taip pat skaitykite", "also read").
+        expect(text).not.toContain("Taip pat skaitykite");
       });
     });
   }

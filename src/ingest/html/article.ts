@@ -10,6 +10,24 @@ import { asResponse } from "./spec";
 import type { RawArticle } from "./types";
 import { imageUrl, resolveUrl } from "./urls";
 
+/**
+ * Blocks a scored container usually carries that are not the story: "also read" and related-story
+ * lists, share and social buttons. Only for the scored container: a configured body selector
+ * says exactly what the source's story is (with its own `exclude`), while the scorer takes the
+ * whole element that holds the most paragraph text, widgets inside it included (LRT's article
+ * body ends with a "Taip pat skaitykite" list of other columns). The patterns are class-name
+ * fragments in the spirit of readability's "unlikely candidates", kept to ones that name a
+ * widget rather than a kind of text.
+ */
+const SCORED_BODY_EXCLUDES = [
+  '[class*="also-read"]',
+  '[class*="read-also"]',
+  '[class*="see-also"]',
+  '[class*="related"]',
+  '[class*="share"]',
+  '[class*="social"]',
+];
+
 /** The page, readable more than once (a body selector that misses needs a second pass). */
 interface Page {
   source: string | ArrayBuffer;
@@ -275,7 +293,7 @@ export async function extractArticle(html: string | Response, pageUrl: string, s
     }
     const best = scorer.best();
     if (best) {
-      const capture = new SubtreeCapture(best.selector, best.occurrence, selectors.exclude);
+      const capture = new SubtreeCapture(best.selector, best.occurrence, [...selectors.exclude, ...SCORED_BODY_EXCLUDES]);
       const captured = capture.html(await runForOutput(page, capture.attach(new HTMLRewriter())));
       if (hasText(captured)) bodyHtml = captured;
     }
