@@ -1,5 +1,6 @@
 import type { Item, TermOrigin } from "../model/item";
 import { ITEM_COLUMNS, itemFromRow, type ItemRow } from "./rows";
+import { foldForSearch } from "./search";
 
 export type TermKind = "region" | "country" | "topic" | "source";
 
@@ -119,7 +120,7 @@ export async function writeItems(db: D1Database, writes: ItemWrite[]): Promise<v
       movePublished.bind(publishedMs, it.id),
     );
     if (w.bodyText !== undefined) {
-      statements.push(unindex.bind(it.id), index.bind(it.title, it.summary ?? "", w.bodyText, it.id));
+      statements.push(unindex.bind(it.id), index.bind(foldForSearch(it.title), foldForSearch(it.summary ?? ""), foldForSearch(w.bodyText), it.id));
     }
     statements.push(...termInserts(db, it.id, publishedMs, w.terms));
   }

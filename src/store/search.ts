@@ -68,10 +68,21 @@ export const SEARCH_SYNTAX: Record<string, string> = {
 const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
 const TOKEN_RUN_AT_END = /[\p{L}\p{N}\p{Co}\p{M}]+$/u;
 
+/**
+ * Text as items_fts holds it and as searches look for it: "ё" as "е". Russian print mostly
+ * writes "е" for both (the dots are optional), so a reader typing "всё" must find "все" and the
+ * other way round; the unicode61 tokenizer keeps the two apart (its diacritic removal does not
+ * cover "ё"). Applied to the indexed title, summary and body text and to every search.
+ */
+export function foldForSearch(text: string): string {
+  // Also the decomposed spelling, "е" followed by a combining diaeresis.
+  return text.replace(/ё|Ё|([еЕ])\u0308/g, (c, base: string | undefined) => base ?? (c === "ё" ? "е" : "Е"));
+}
+
 /** Reads the user syntax. Throws SearchSyntaxError when it cannot. */
 export function parseSearch(input: string): SearchQuery {
   // Control characters are never words, and a NUL would end the FTS5 string early: make them spaces.
-  const q = input.normalize("NFC").replace(/\p{Cc}/gu, " ").trim();
+  const q = foldForSearch(input).normalize("NFC").replace(/\p{Cc}/gu, " ").trim();
   if (q === "") throw new SearchSyntaxError("empty", "the search is empty");
   if ([...q].length > MAX_SEARCH_LENGTH) {
     throw new SearchSyntaxError("too_long", `the search is longer than ${MAX_SEARCH_LENGTH} characters`);

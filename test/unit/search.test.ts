@@ -5,8 +5,10 @@ import { termsOf } from "../../src/ingest/normalize";
 import type { Item } from "../../src/model/item";
 import { writeItems } from "../../src/store/items";
 import { NO_FILTER, queryItems } from "../../src/store/query";
+import migration0005 from "../../migrations/0005_search_fold.sql?raw";
 import {
   buildMatchExpression,
+  foldForSearch,
   MAX_SEARCH_LENGTH,
   MAX_SEARCH_TERMS,
   SearchSyntaxError,
@@ -120,6 +122,7 @@ const english: { n: number; title: string; summary: string | null; body: string 
   { n: 3, title: "Oil tanker seized", summary: "Tanker held off the coast.", body: "No pipeline was involved; Russia denied it." },
   { n: 4, title: "Café culture in Tbilisi", summary: "Coffee houses multiply.", body: "Pipelines are not the story here: cafés are." },
   { n: 5, title: "Piped water reaches villages", summary: null, body: "A water project, not gas." },
+  { n: 6, title: "Новогодняя ёлка в Ташкенте", summary: null, body: "Ёлку поставили на площади." },
 ];
 
 describe("search against items_fts", () => {
@@ -183,9 +186,18 @@ describe("search against items_fts", () => {
     expect(await search("Президент")).toEqual([10, 12]);
     expect(await search("Президент -Макрон")).toEqual([12]);
     expect(await search("Зеленск* OR Макрон")).toEqual([10, 12]);
-    // A known limit of unicode61: ё and е are different letters ("все более" is not found as "всё").
+    // "ё" is searched as "е", both ways: the story says "все более"; a reader may type "всё".
     expect(await search("все")).toEqual([10]);
-    expect(await search("всё")).toEqual([]);
+    expect(await search("всё")).toEqual([10]);
+    expect(await search("ВСЁ")).toEqual([10]);
+    expect(await search("все\u0308")).toEqual([10]); // "ё" typed as "е" + combining diaeresis
+  });
+
+  it("finds a stored \"ё\" from \"е\" and from \"ё\", in title and body", async () => {
+    expect(await search("елка")).toEqual([6]);
+    expect(await search("ёлка")).toEqual([6]);
+    expect(await search('"Елку поставили"')).toEqual([6]);
+    expect(await search("Ёлк*")).toEqual([6]);
   });
 
   it("never hands FTS5 an expression it rejects, whatever the input", async () => {
@@ -213,5 +225,28 @@ describe("search against items_fts", () => {
     // Both branches were exercised.
     expect(accepted).toBeGreaterThan(50);
     expect(refused).toBeGreaterThan(50);
+  });
+});
+
+describe("search folding of stored rows", () => {
+  it("foldForSearch turns every spelling of ё into е and leaves other text alone", () => {
+    expect(foldForSearch("Ёлка и всё, и все\u0308, и ВСЕ\u0308")).toBe("Елка и все, и все, и ВСЕ");
+    expect(foldForSearch("Bakı, café, Тбилиси")).toBe("Bakı, café, Тбилиси");
+  });
+
+  it("migration 0005 folds rows indexed before search folded them", async () => {
+    const id = "5".repeat(32);
+    await writeItems(env.DB, [
+      { item: item(0x55, { id, title: "Story about a plain thing", language: "ru" }), terms: [], contentHash: "x", teaserHash: null, bodyText: "plain" },
+    ]);
+    // As an older release indexed it: the letter as written.
+    await env.DB.prepare("UPDATE items_fts SET title = ?, body = ? WHERE rowid = (SELECT rowid FROM items WHERE id = ?)")
+      .bind("Старый Ёж", "Тёплый день", id)
+      .run();
+    const found = async (q: string) => (await queryItems(env.DB, { ...NO_FILTER, match: buildMatchExpression(q) }, 100, null)).map((i) => i.id);
+    expect(await found("теплый")).not.toContain(id);
+    await env.DB.exec(migration0005.replace(/--[^\n]*\n/g, "").replace(/\s+/g, " "));
+    expect(await found("теплый")).toContain(id);
+    expect(await found("ёж")).toContain(id);
   });
 });
