@@ -19,7 +19,6 @@
  */
 import * as z from "zod";
 
-
 export interface CachedFeed {
   /** The base feed's version this rendering was made from. */
   version: string;
