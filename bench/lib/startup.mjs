@@ -12,7 +12,8 @@ const RUNS = 5;
 const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
 
 /**
- * Active (non-idle) sampled time of a .cpuprofile, in ms, split into compile, GC and JavaScript.
+ * Active (non-idle) sampled time of a .cpuprofile, in ms, with the parts V8 labels "(program)"
+ * and "(garbage collector)".
  * A sample stands for the time until the next one, as DevTools counts it: timeDeltas[0] is the
  * wait from starting the profiler to the first sample, not work.
  */

@@ -10,13 +10,13 @@ import checkedInOpenApi from "../../schemas/openapi.json";
 import sourcesSchema from "../../schemas/sources-response.schema.json";
 import taxonomySchema from "../../schemas/taxonomy-response.schema.json";
 import { termsOf } from "../../src/ingest/normalize";
+import { syncSources } from "../../src/ingest/run";
 import type { Item } from "../../src/model/item";
 import { API_DOCS_CSS } from "../../src/render/api-docs";
 import { resolveSources } from "../../src/sources";
 import { feedCatalog, slugsOf } from "../../src/sources/feeds";
 import { taxonomy } from "../../src/sources/taxonomy";
 import { writeItems } from "../../src/store/items";
-import { syncConfiguredSources } from "../../src/store/listings";
 import { recordSourceHealth } from "../../src/store/runs";
 
 const W = "https://caravan.test";
@@ -140,16 +140,7 @@ beforeAll(async () => {
   await save(stored);
   // Source state as ingest leaves it: one success, then a failing run and a failing listing.
   const resolved = resolveSources(env);
-  await syncConfiguredSources(
-    env.DB,
-    resolved.map((r) => ({
-      id: r.source.id,
-      name: r.source.name,
-      kind: r.source.kind,
-      enabled: r.source.enabled,
-      listings: r.listings.map((l) => ({ id: l.id, url: l.url })),
-    })),
-  );
+  await syncSources(env, resolved);
   await recordSourceHealth(env.DB, [{ sourceId: "eurasianet", ok: true, error: null }], Date.UTC(2026, 5, 1, 12));
   await recordSourceHealth(env.DB, [{ sourceId: "eurasianet", ok: false, error: "listing /region/caucasus: HTTP 503" }], Date.UTC(2026, 5, 1, 12, 15));
   // One listing failed at its last read (the columns ingest sets on a failure).
