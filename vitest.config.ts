@@ -17,7 +17,9 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             // The Worker under test polls local fixture copies of every source, never the internet.
-            ...Object.fromEntries(Object.entries(SOURCE_VARS).map(([name, site]) => [name, servers.sites.origins[site]!])),
+            ...Object.fromEntries(
+              Object.entries(SOURCE_VARS).map(([name, site]) => [name, servers.sites.origins[site]!]),
+            ),
             // A fake WebSub hub that records publish pings, and the public URL topics are named at.
             WEBSUB_HUB_URL: `${servers.hub.origin}/publish`,
             PUBLIC_URL: "https://caravan.test",

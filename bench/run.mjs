@@ -11,13 +11,13 @@ import { loadavg } from "node:os";
 import { buildBenchWorker, buildNodeModules, buildWorkerBundle } from "./lib/build.mjs";
 import { ingestFigure } from "./lib/ingest.mjs";
 import { machine } from "./lib/machine.mjs";
-import { startupFigure } from "./lib/startup.mjs";
 import { feedParseFigure, parseFigures, renderFigures, taggerFigures, taggerTimeFigure } from "./lib/micro.mjs";
 import { BENCH, TMP } from "./lib/paths.mjs";
 import { regionQueryFigures } from "./lib/query-bench.mjs";
-import { figure, machineLine, markdownTable, textTable, unavailable, writeJson } from "./lib/report.mjs";
 import { readmeSection } from "./lib/readme.mjs";
+import { figure, machineLine, markdownTable, textTable, unavailable, writeJson } from "./lib/report.mjs";
 import { stopAll, track } from "./lib/resources.mjs";
+import { startupFigure } from "./lib/startup.mjs";
 import { throughputFigures } from "./lib/throughput.mjs";
 import { startWorker } from "./lib/workers.mjs";
 
@@ -44,14 +44,21 @@ async function section(title, placeholders, fn) {
     const message = err instanceof Error ? err.message : String(err);
     log(`  FAILED: ${message}`);
     failures.push({ section: title, message });
-    figures.push(...placeholders.map(([key, label, target]) => unavailable(key, label, `${title} failed: ${message.split("\n")[0]}`, target ?? null)));
+    figures.push(
+      ...placeholders.map(([key, label, target]) =>
+        unavailable(key, label, `${title} failed: ${message.split("\n")[0]}`, target ?? null),
+      ),
+    );
   }
 }
 
 async function main() {
   const host = machine();
   log(`caravan bench on ${machineLine(host)}`);
-  if (host.loadAverageAtStart > 0.5) log(`  note: the machine is busy (load ${host.loadAverageAtStart}); figures will be noisier than on an idle machine`);
+  if (host.loadAverageAtStart > 0.5)
+    log(
+      `  note: the machine is busy (load ${host.loadAverageAtStart}); figures will be noisier than on an idle machine`,
+    );
   rmSync(TMP, { recursive: true, force: true });
   mkdirSync(TMP, { recursive: true });
 
@@ -70,44 +77,60 @@ async function main() {
     }),
   );
 
-  await section("Worker startup (wrangler check startup)", [
-    ["startup.active_ms", "Worker startup, CPU before the first request"],
-  ], async () => [await startupFigure()]);
+  await section(
+    "Worker startup (wrangler check startup)",
+    [["startup.active_ms", "Worker startup, CPU before the first request"]],
+    async () => [await startupFigure()],
+  );
 
   const benchWorker = await startWorker({ name: "bench", script: bench.path, storage: true });
   track(() => benchWorker.dispose());
 
-  await section("feed rendering inside workerd", [
-    ["render.rss", "uncached 50-item feed render, RSS", { op: "<=", value: 500 }],
-    ["render.atom", "uncached 50-item feed render, Atom", { op: "<=", value: 500 }],
-    ["render.json", "uncached 50-item feed render, JSON Feed", { op: "<=", value: 300 }],
-  ], () => renderFigures(() => startWorker({ name: "bench-render", script: bench.path })));
+  await section(
+    "feed rendering inside workerd",
+    [
+      ["render.rss", "uncached 50-item feed render, RSS", { op: "<=", value: 500 }],
+      ["render.atom", "uncached 50-item feed render, Atom", { op: "<=", value: 500 }],
+      ["render.json", "uncached 50-item feed render, JSON Feed", { op: "<=", value: 300 }],
+    ],
+    () => renderFigures(() => startWorker({ name: "bench-render", script: bench.path })),
+  );
 
-  await section("page parsing inside workerd", [
-    ["parse.listing", "listing page parse (50 teasers)"],
-    ["parse.article", "article page parse", { op: "<=", value: 2000 }],
-  ], () => parseFigures(benchWorker.url));
+  await section(
+    "page parsing inside workerd",
+    [
+      ["parse.listing", "listing page parse (50 teasers)"],
+      ["parse.article", "article page parse", { op: "<=", value: 2000 }],
+    ],
+    () => parseFigures(benchWorker.url),
+  );
 
-  await section("feed-source parsing inside workerd", [["parse.feed", "feed-source parse: 100-item RSS with content:encoded"]], async () => [
-    await feedParseFigure(benchWorker.url, bench.available["bench:feed-parser"]),
-  ]);
+  await section(
+    "feed-source parsing inside workerd",
+    [["parse.feed", "feed-source parse: 100-item RSS with content:encoded"]],
+    async () => [await feedParseFigure(benchWorker.url, bench.available["bench:feed-parser"])],
+  );
 
   await section("tagger precision and recall", [["tagger", "tagger precision and recall"]], async () => [
     ...(await taggerFigures(benchWorker.url, bench.available["bench:tagger"])),
     await taggerTimeFigure(benchWorker.url, bench.available["bench:tagger"]),
   ]);
 
-  await section("cached feed throughput (Miniflare, direct workerd sockets, autocannon)", [
-    ["feed.rps_ratio", "cached feed req/s ÷ constant Worker req/s", { op: ">=", value: 0.8 }],
-  ], () => throughputFigures(bundle.path, benchWorker.url, log));
+  await section(
+    "cached feed throughput (Miniflare, direct workerd sockets, autocannon)",
+    [["feed.rps_ratio", "cached feed req/s ÷ constant Worker req/s", { op: ">=", value: 0.8 }]],
+    () => throughputFigures(bundle.path, benchWorker.url, log),
+  );
 
   await section("ingest end to end", [["ingest.items_per_second", "items ingested per second, end to end"]], () =>
     ingestFigure(bundle.path, project.eurasianet.listings, log),
   );
 
-  await section("region feed query, 10k vs 1M items (SQLite in Node)", [
-    ["query.region_first_page_ratio", "region feed query, 1M vs 10k items (first page)", { op: "<=", value: 1.5 }],
-  ], async () => regionQueryFigures(project, log));
+  await section(
+    "region feed query, 10k vs 1M items (SQLite in Node)",
+    [["query.region_first_page_ratio", "region feed query, 1M vs 10k items (first page)", { op: "<=", value: 1.5 }]],
+    async () => regionQueryFigures(project, log),
+  );
 
   await stopAll();
 
@@ -119,7 +142,10 @@ async function main() {
     failures,
   };
   writeJson(`${BENCH}/results.json`, results);
-  writeFileSync(`${TMP}/README-section.md`, readmeSection(results, markdownTable(figures), machineLine(results.machine)));
+  writeFileSync(
+    `${TMP}/README-section.md`,
+    readmeSection(results, markdownTable(figures), machineLine(results.machine)),
+  );
 
   console.log(`\n${textTable(figures)}\n`);
   for (const f of figures) if (f.note) console.log(`- ${f.label}: ${f.note}`);

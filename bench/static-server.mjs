@@ -3,8 +3,9 @@
 // Worker runtime at all). Run as its own process, so it does not share a core with the load tool:
 //   node bench/static-server.mjs <body file> '<headers JSON>'
 // It prints "listening <port>" once ready and serves until killed.
-import http from "node:http";
+
 import { readFileSync } from "node:fs";
+import http from "node:http";
 
 const [bodyFile, headersJson] = process.argv.slice(2);
 if (!bodyFile) {

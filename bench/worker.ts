@@ -18,7 +18,7 @@
  */
 import * as feedParser from "bench:feed-parser";
 import * as tagger from "bench:tagger";
-import { readConfig, type Env } from "../src/env";
+import { type Env, readConfig } from "../src/env";
 import { createApp } from "../src/http/app";
 import { extractArticle } from "../src/ingest/html/article";
 import { parseListing } from "../src/ingest/html/listing";
@@ -146,7 +146,8 @@ async function listingTask(request: TimeRequest): Promise<Timing> {
   const { body, url } = required(request);
   const once = () => parseListing(body, url, eurasianet.listingSelectors);
   const page = await once();
-  if (page.teasers.length === 0) throw new Error("the listing page yielded no teasers: the bench input does not fit the selectors");
+  if (page.teasers.length === 0)
+    throw new Error("the listing page yielded no teasers: the bench input does not fit the selectors");
   return timeOperation("parse-listing", once, { teasers: page.teasers.length, pageBytes: body.length });
 }
 
@@ -175,7 +176,8 @@ async function articleTask(request: TimeRequest, withSanitize: boolean): Promise
     return { article, content };
   };
   const { article, content } = await once();
-  if (!article.title || !article.bodyHtml) throw new Error("the article page yielded no title or body: the bench input does not fit the selectors");
+  if (!article.title || !article.bodyHtml)
+    throw new Error("the article page yielded no title or body: the bench input does not fit the selectors");
   return timeOperation(withSanitize ? "parse-article-sanitize" : "parse-article", once, {
     pageBytes: body.length,
     bodyHtmlBytes: article.bodyHtml.length,
@@ -260,20 +262,27 @@ async function feedHitTasks(request: TimeRequest, env: Env, ctx: ExecutionContex
   await call();
   const { response, body } = await call();
   if (response.status !== 200 || response.headers.get("x-caravan-cache") !== "hit") {
-    throw new Error(`feed-hit: expected a 200 cache hit, got ${response.status} ${response.headers.get("x-caravan-cache")}`);
+    throw new Error(
+      `feed-hit: expected a 200 cache hit, got ${response.status} ${response.headers.get("x-caravan-cache")}`,
+    );
   }
   const headers = Object.fromEntries(response.headers);
   const bytes = new TextEncoder().encode(body);
   return [
     await timeOperation("feed-hit", call, { status: response.status, bodyBytes: body.length }),
     await timeOperation("feed-hit:read-config", () => readConfig(env), {}),
-    await timeOperation("feed-hit:response-from-string", () => new Response(body, { headers }).text(), { bodyBytes: body.length }),
-    await timeOperation("feed-hit:response-from-bytes", () => new Response(bytes, { headers }).text(), { bodyBytes: bytes.length }),
+    await timeOperation("feed-hit:response-from-string", () => new Response(body, { headers }).text(), {
+      bodyBytes: body.length,
+    }),
+    await timeOperation("feed-hit:response-from-bytes", () => new Response(bytes, { headers }).text(), {
+      bodyBytes: bytes.length,
+    }),
   ];
 }
 
 function required(request: TimeRequest): { body: string; url: string } {
-  if (typeof request.body !== "string" || typeof request.url !== "string") throw new Error(`task ${request.task} needs body and url`);
+  if (typeof request.body !== "string" || typeof request.url !== "string")
+    throw new Error(`task ${request.task} needs body and url`);
   return { body: request.body, url: request.url };
 }
 
@@ -281,7 +290,8 @@ export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const path = new URL(request.url).pathname;
     try {
-      if (request.method !== "POST") return Response.json({ error: "POST a task to /time or /tagger" }, { status: 405 });
+      if (request.method !== "POST")
+        return Response.json({ error: "POST a task to /time or /tagger" }, { status: 405 });
       if (path === "/tagger") return Response.json(await taggerTask(await request.json()));
       if (path !== "/time") return Response.json({ error: `no route ${path}` }, { status: 404 });
       const body = (await request.json()) as TimeRequest;
@@ -308,7 +318,10 @@ export default {
           return Response.json({ error: `unknown task ${String(body.task)}` }, { status: 400 });
       }
     } catch (err) {
-      return Response.json({ error: err instanceof Error ? `${err.message}\n${err.stack}` : String(err) }, { status: 500 });
+      return Response.json(
+        { error: err instanceof Error ? `${err.message}\n${err.stack}` : String(err) },
+        { status: 500 },
+      );
     }
   },
 } satisfies ExportedHandler<Env>;

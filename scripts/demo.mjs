@@ -53,7 +53,8 @@ process.on("SIGTERM", () => stop(0));
 
 try {
   fixtures = await startFixtureServer({ sites: [...new Set(Object.values(SOURCE_SITES))] });
-  for (const [name, site] of Object.entries(SOURCE_SITES)) console.log(`fixture copy of ${site.padEnd(15)} on ${fixtures.origins[site]}  (${name})`);
+  for (const [name, site] of Object.entries(SOURCE_SITES))
+    console.log(`fixture copy of ${site.padEnd(15)} on ${fixtures.origins[site]}  (${name})`);
 
   await rm(`${root}/${state}`, { recursive: true, force: true });
   console.log("applying D1 migrations to a fresh local database…");
@@ -61,9 +62,23 @@ try {
 
   console.log(`starting the Worker on ${worker}…`);
   const dev = run(
-    ["dev", "--test-scheduled", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state,
-     ...Object.entries(SOURCE_SITES).flatMap(([name, site]) => ["--var", `${name}:${fixtures.origins[site]}`]),
-     "--var", "CONTACT_URL:https://example.org/caravan-demo", "--var", "HOST_MIN_INTERVAL_MS:0", "--var", "SUBREQUEST_BUDGET:200"],
+    [
+      "dev",
+      "--test-scheduled",
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+      "--persist-to",
+      state,
+      ...Object.entries(SOURCE_SITES).flatMap(([name, site]) => ["--var", `${name}:${fixtures.origins[site]}`]),
+      "--var",
+      "CONTACT_URL:https://example.org/caravan-demo",
+      "--var",
+      "HOST_MIN_INTERVAL_MS:0",
+      "--var",
+      "SUBREQUEST_BUDGET:200",
+    ],
     { wait: false },
   );
   dev.stderr.on("data", (d) => process.stderr.write(d));

@@ -3,11 +3,12 @@
 // (src/model/openapi.ts). `npm run schemas` after changing a model; `--check` only reports drift
 // (exit 1), for CI. The TypeScript is bundled with esbuild (installed with wrangler) so this
 // runs on plain Node, offline.
-import { build } from "esbuild";
-import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "schemas");

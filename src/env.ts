@@ -1,5 +1,5 @@
-import type { ListingMessage } from "./ingest/queue";
 import * as z from "zod";
+import type { ListingMessage } from "./ingest/queue";
 
 /** Bindings and vars the Worker is deployed with (wrangler.toml). */
 export interface Env {

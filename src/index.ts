@@ -18,7 +18,13 @@ export default {
     } catch (err) {
       // Only a run that could not start lands here (bad config, D1 unreachable): say so and fail
       // the invocation so the dashboard shows it.
-      console.log(JSON.stringify({ event: "ingest.aborted", level: "error", message: err instanceof Error ? err.message : String(err) }));
+      console.log(
+        JSON.stringify({
+          event: "ingest.aborted",
+          level: "error",
+          message: err instanceof Error ? err.message : String(err),
+        }),
+      );
       throw err;
     }
   },

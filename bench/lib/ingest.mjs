@@ -20,14 +20,28 @@ async function oneRun(workerScript, origin) {
       // HOST_MIN_INTERVAL_MS 0: the politeness delay between two requests to one host (1 s by
       // default) would make this a measure of the delay, not of the pipeline.
       // RETENTION_DAYS: the generated stories reach back over a year; none is pruned mid-run.
-      bindings: { EURASIANET_BASE_URL: origin, SUBREQUEST_BUDGET: "1000", HOST_MIN_INTERVAL_MS: "0", RETENTION_DAYS: "36500" },
+      bindings: {
+        EURASIANET_BASE_URL: origin,
+        SUBREQUEST_BUDGET: "1000",
+        HOST_MIN_INTERVAL_MS: "0",
+        RETENTION_DAYS: "36500",
+      },
     });
     track(() => worker.dispose());
     const start = performance.now();
     const { via, run } = await worker.ingest("eurasianet");
     const seconds = (performance.now() - start) / 1000;
     const { n: stored } = await worker.db.prepare("SELECT count(*) AS n FROM items").first();
-    return { via, seconds, itemsNew: run.items_new, stored, errors: run.errors, listings: run.listings_fetched, articles: run.articles_fetched, subrequests: run.subrequests };
+    return {
+      via,
+      seconds,
+      itemsNew: run.items_new,
+      stored,
+      errors: run.errors,
+      listings: run.listings_fetched,
+      articles: run.articles_fetched,
+      subrequests: run.subrequests,
+    };
   });
 }
 

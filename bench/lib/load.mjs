@@ -1,6 +1,7 @@
 // The load tool (autocannon, a devDependency) and the static reference server.
-import autocannon from "autocannon";
+
 import { spawn } from "node:child_process";
+import autocannon from "autocannon";
 import { BENCH } from "./paths.mjs";
 
 /** Same settings for every target, so the figures compare. */
@@ -8,9 +9,8 @@ export const LOAD = { connections: 10, pipelining: 1 };
 
 function cannon(url, seconds) {
   return new Promise((resolve, reject) => {
-    autocannon(
-      { url, connections: LOAD.connections, pipelining: LOAD.pipelining, duration: seconds },
-      (err, result) => (err ? reject(err) : resolve(result)),
+    autocannon({ url, connections: LOAD.connections, pipelining: LOAD.pipelining, duration: seconds }, (err, result) =>
+      err ? reject(err) : resolve(result),
     );
   });
 }

@@ -1,6 +1,7 @@
 // The machine and toolchain a run measured, for results.json and the README table.
-import os from "node:os";
+
 import { readFileSync } from "node:fs";
+import os from "node:os";
 import { ROOT } from "./paths.mjs";
 
 const versionOf = (pkg) => {

@@ -1,9 +1,9 @@
 // Figures timed inside workerd by the bench Worker (bench/worker.ts): feed rendering, page and
 // feed parsing, and the tagger (precision and recall over the labelled set, and time per story).
 import { existsSync, readFileSync } from "node:fs";
-import { figure, unavailable } from "./report.mjs";
 import { fixtureArticle, listingPage, rssFeed, SEED_ARTICLE_SLUG, stories } from "./pages.mjs";
 import { ROOT } from "./paths.mjs";
+import { figure, unavailable } from "./report.mjs";
 
 const SITE = "https://eurasianet.org";
 export const TAGGER_LABELS = "test/data/tagger-labelled.json";
@@ -12,11 +12,13 @@ export const TAGGER_LABELS = "test/data/tagger-labelled.json";
 export async function benchTask(benchUrl, path, payload) {
   const response = await fetch(`${benchUrl}${path}`, { method: "POST", body: JSON.stringify(payload) });
   const result = await response.json();
-  if (!response.ok || result.error) throw new Error(`bench Worker ${payload.task ?? path}: ${result.error ?? response.status}`);
+  if (!response.ok || result.error)
+    throw new Error(`bench Worker ${payload.task ?? path}: ${result.error ?? response.status}`);
   return result;
 }
 
-const spread = (t) => `median of ${t.samples.length} batches of ${t.batch}; ${Math.round(Math.min(...t.samples))}–${Math.round(Math.max(...t.samples))} µs`;
+const spread = (t) =>
+  `median of ${t.samples.length} batches of ${t.batch}; ${Math.round(Math.min(...t.samples))}–${Math.round(Math.max(...t.samples))} µs`;
 
 const FORMAT_NAMES = { rss: "RSS", atom: "Atom", json: "JSON Feed" };
 
@@ -57,8 +59,16 @@ export async function renderFigures(freshWorker) {
 /** Listing page (50 teasers) and article page parse, µs per page. */
 export async function parseFigures(benchUrl) {
   const listing = listingPage(stories(50));
-  const l = await benchTask(benchUrl, "/time", { task: "parse-listing", body: listing, url: `${SITE}/region/caucasus` });
-  const floor = await benchTask(benchUrl, "/time", { task: "rewriter-baseline", body: listing, url: `${SITE}/region/caucasus` });
+  const l = await benchTask(benchUrl, "/time", {
+    task: "parse-listing",
+    body: listing,
+    url: `${SITE}/region/caucasus`,
+  });
+  const floor = await benchTask(benchUrl, "/time", {
+    task: "rewriter-baseline",
+    body: listing,
+    url: `${SITE}/region/caucasus`,
+  });
   const article = fixtureArticle(SEED_ARTICLE_SLUG, SITE);
   const articleUrl = `${SITE}/${SEED_ARTICLE_SLUG}`;
   const a = await benchTask(benchUrl, "/time", { task: "parse-article", body: article, url: articleUrl });
@@ -99,7 +109,11 @@ export async function feedParseFigure(benchUrl, available) {
   const label = "feed-source parse: 100-item RSS with content:encoded";
   if (!available) return unavailable("parse.feed", label, "not available yet: src/ingest/feed/index.ts does not exist");
   const xml = rssFeed(100);
-  const t = await benchTask(benchUrl, "/time", { task: "parse-feed", body: xml, url: "https://news.example.org/rss.xml" });
+  const t = await benchTask(benchUrl, "/time", {
+    task: "parse-feed",
+    body: xml,
+    url: "https://news.example.org/rss.xml",
+  });
   if (t.unavailable) return unavailable("parse.feed", label, `not available yet: ${t.unavailable}`);
   return figure({
     key: "parse.feed",
@@ -119,10 +133,16 @@ export function precisionRecall(pairs) {
   for (const { got, expected } of pairs) {
     const want = new Set(expected);
     const have = new Set(got);
-    for (const g of have) (want.has(g) ? tp++ : fp++);
+    for (const g of have) want.has(g) ? tp++ : fp++;
     for (const e of want) if (!have.has(e)) fn++;
   }
-  return { precision: tp + fp === 0 ? null : tp / (tp + fp), recall: tp + fn === 0 ? null : tp / (tp + fn), tp, fp, fn };
+  return {
+    precision: tp + fp === 0 ? null : tp / (tp + fp),
+    recall: tp + fn === 0 ? null : tp / (tp + fn),
+    tp,
+    fp,
+    fn,
+  };
 }
 
 const HELD_OUT = ["holdout", "test"];
@@ -134,23 +154,48 @@ const HELD_OUT = ["holdout", "test"];
  * note gives them over all items too.
  */
 export async function taggerFigures(benchUrl, available) {
-  const labels = ["tagger precision, countries", "tagger recall, countries", "tagger precision, topics", "tagger recall, topics"];
-  const keys = ["tagger.countries.precision", "tagger.countries.recall", "tagger.topics.precision", "tagger.topics.recall"];
-  const missing = !available ? "src/ingest/tagger.ts does not exist" : !existsSync(`${ROOT}/${TAGGER_LABELS}`) ? `${TAGGER_LABELS} does not exist` : null;
+  const labels = [
+    "tagger precision, countries",
+    "tagger recall, countries",
+    "tagger precision, topics",
+    "tagger recall, topics",
+  ];
+  const keys = [
+    "tagger.countries.precision",
+    "tagger.countries.recall",
+    "tagger.topics.precision",
+    "tagger.topics.recall",
+  ];
+  const missing = !available
+    ? "src/ingest/tagger.ts does not exist"
+    : !existsSync(`${ROOT}/${TAGGER_LABELS}`)
+      ? `${TAGGER_LABELS} does not exist`
+      : null;
   if (missing) return keys.map((k, i) => unavailable(k, labels[i], `not available yet: ${missing}`));
 
   const file = JSON.parse(readFileSync(`${ROOT}/${TAGGER_LABELS}`, "utf8"));
   const items = Array.isArray(file) ? file : file.items;
-  if (!Array.isArray(items) || items.length === 0) return keys.map((k, i) => unavailable(k, labels[i], `${TAGGER_LABELS} holds no items`));
-  const storyOf = (i) => ({ title: i.title, summary: i.summary ?? null, language: i.language ?? "en", bodyText: i.bodyText ?? i.body ?? null });
+  if (!Array.isArray(items) || items.length === 0)
+    return keys.map((k, i) => unavailable(k, labels[i], `${TAGGER_LABELS} holds no items`));
+  const storyOf = (i) => ({
+    title: i.title,
+    summary: i.summary ?? null,
+    language: i.language ?? "en",
+    bodyText: i.bodyText ?? i.body ?? null,
+  });
   const result = await benchTask(benchUrl, "/tagger", { stories: items.map(storyOf) });
-  if (result.unavailable) return keys.map((k, i) => unavailable(k, labels[i], `not available yet: ${result.unavailable}`));
+  if (result.unavailable)
+    return keys.map((k, i) => unavailable(k, labels[i], `not available yet: ${result.unavailable}`));
 
   const heldOutName = HELD_OUT.find((name) => items.some((i) => i.split === name));
   const scoreOf = (subset, kind) =>
-    precisionRecall(items.flatMap((it, n) => (subset(it) ? [{ got: result.predictions[n][kind], expected: it[kind] ?? [] }] : [])));
+    precisionRecall(
+      items.flatMap((it, n) => (subset(it) ? [{ got: result.predictions[n][kind], expected: it[kind] ?? [] }] : [])),
+    );
   const inFigure = heldOutName ? (it) => it.split === heldOutName : () => true;
-  const figureSet = heldOutName ? `held-out "${heldOutName}" split, ${items.filter(inFigure).length} of ${items.length} items` : `all ${items.length} items`;
+  const figureSet = heldOutName
+    ? `held-out "${heldOutName}" split, ${items.filter(inFigure).length} of ${items.length} items`
+    : `all ${items.length} items`;
   const out = [];
   for (const kind of ["countries", "topics"]) {
     const pr = scoreOf(inFigure, kind);
@@ -178,7 +223,12 @@ export async function taggerTimeFigure(benchUrl, available) {
   const label = "tagger, one story with a 5 KB body";
   if (!available) return unavailable("tagger.time", label, "not available yet: src/ingest/tagger.ts does not exist");
   const page = fixtureArticle(SEED_ARTICLE_SLUG, SITE);
-  const text = /<div class="article__body">([\s\S]*?)<div class="article__author-bio">/.exec(page)?.[1].replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim() ?? "";
+  const text =
+    /<div class="article__body">([\s\S]*?)<div class="article__author-bio">/
+      .exec(page)?.[1]
+      .replace(/<[^>]*>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim() ?? "";
   const body = text.repeat(Math.ceil(5000 / Math.max(1, text.length))).slice(0, 5000);
   const story = {
     title: "Azerbaijan reaches deal with Belarus over missile purchases - report",

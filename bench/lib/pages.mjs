@@ -64,11 +64,23 @@ const ARTICLE_TOPICS = '<div class="article__topics"><a href="/topics/politics">
 
 /** Country and topic names as Eurasianet prints them, cycled through the generated articles. */
 const COUNTRIES = [
-  ["kazakhstan", "Kazakhstan"], ["kyrgyzstan", "Kyrgyzstan"], ["tajikistan", "Tajikistan"],
-  ["uzbekistan", "Uzbekistan"], ["armenia", "Armenia"], ["azerbaijan", "Azerbaijan"],
-  ["georgia", "Georgia"], ["russia", "Russia"], ["belarus", "Belarus"], ["moldova", "Moldova"],
+  ["kazakhstan", "Kazakhstan"],
+  ["kyrgyzstan", "Kyrgyzstan"],
+  ["tajikistan", "Tajikistan"],
+  ["uzbekistan", "Uzbekistan"],
+  ["armenia", "Armenia"],
+  ["azerbaijan", "Azerbaijan"],
+  ["georgia", "Georgia"],
+  ["russia", "Russia"],
+  ["belarus", "Belarus"],
+  ["moldova", "Moldova"],
 ];
-const TOPICS = [["politics", "Politics"], ["economy", "Economy"], ["security", "Security"], ["society", "Society"]];
+const TOPICS = [
+  ["politics", "Politics"],
+  ["economy", "Economy"],
+  ["security", "Security"],
+  ["society", "Society"],
+];
 
 /**
  * An article page in the fixture template for a generated story (`index` picks its countries and
@@ -98,7 +110,7 @@ const escapeXml = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(
  */
 export function rssFeed(count = 100, bodyBytes = 4000) {
   const paragraph =
-    "<p>Officials in <a href=\"https://example.org/baku\">Baku</a> said the drills, held with " +
+    '<p>Officials in <a href="https://example.org/baku">Baku</a> said the drills, held with ' +
     "&quot;partners&quot; near the border, were routine &amp; defensive. Критики возразили — «это сигнал». " +
     "Bakı’da gərginlik artır.</p>\n";
   const body = paragraph.repeat(Math.ceil(bodyBytes / paragraph.length));

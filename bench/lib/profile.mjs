@@ -34,7 +34,9 @@ async function connect(webSocketUrl) {
   const ws = new WebSocket(webSocketUrl);
   await new Promise((resolve, reject) => {
     ws.addEventListener("open", resolve, { once: true });
-    ws.addEventListener("error", () => reject(new Error(`cannot reach the inspector at ${webSocketUrl}`)), { once: true });
+    ws.addEventListener("error", () => reject(new Error(`cannot reach the inspector at ${webSocketUrl}`)), {
+      once: true,
+    });
   });
   let nextId = 0;
   const pending = new Map();
@@ -82,7 +84,7 @@ export async function profileUnderLoad({ inspectorUrl, workerName, bundlePath, l
       const micros = profile.timeDeltas[i] ?? 0;
       if (frame.functionName === "(idle)") return;
       active += micros;
-      const module = frame.url ? moduleOf(frame.lineNumber) ?? frame.url.split("/").pop() : "(runtime, native)";
+      const module = frame.url ? (moduleOf(frame.lineNumber) ?? frame.url.split("/").pop()) : "(runtime, native)";
       // Bundle functions carry their line in the bundle (1-based), so an anonymous one can be found.
       const name = `${frame.functionName || "(anonymous)"} [${module}${frame.url ? ` @${frame.lineNumber + 1}` : ""}]`;
       byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
@@ -92,7 +94,12 @@ export async function profileUnderLoad({ inspectorUrl, workerName, bundlePath, l
       [...map]
         .map(([name, micros]) => ({ name, microsPerRequest: micros / requests }))
         .sort((a, b) => b.microsPerRequest - a.microsPerRequest);
-    return { requests, activeMicrosPerRequest: active / requests, functions: perRequest(byFunction), modules: perRequest(byModule) };
+    return {
+      requests,
+      activeMicrosPerRequest: active / requests,
+      functions: perRequest(byFunction),
+      modules: perRequest(byModule),
+    };
   } finally {
     session.close();
   }

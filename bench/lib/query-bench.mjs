@@ -49,7 +49,9 @@ export function buildDatabase(count, taxonomy) {
   for (const { name } of indexes) db.exec(`DROP INDEX ${name}`);
 
   const rand = prng(count);
-  const published = Array.from({ length: count }, () => NEWEST - Math.floor(rand() * SPAN_MINUTES) * 60_000).sort((a, b) => a - b);
+  const published = Array.from({ length: count }, () => NEWEST - Math.floor(rand() * SPAN_MINUTES) * 60_000).sort(
+    (a, b) => a - b,
+  );
   const combinations = termCombinations(rand, taxonomy);
 
   const insertItem = db.prepare(
@@ -84,8 +86,14 @@ export function buildDatabase(count, taxonomy) {
   // In id order, so each pass walks item_terms' primary key from one end to the other.
   const insertTerms = "INSERT INTO item_terms (item_id, kind, slug, origin, published_at)";
   db.exec(`${insertTerms} SELECT id, 'source', source_id, 'source', published_at FROM items ORDER BY id`);
-  for (const [kind, column] of [["country", "countries"], ["region", "regions"], ["topic", "topics"]]) {
-    db.exec(`${insertTerms} SELECT i.id, '${kind}', j.value, 'source', i.published_at FROM items i, json_each(i.${column}) j ORDER BY i.id`);
+  for (const [kind, column] of [
+    ["country", "countries"],
+    ["region", "regions"],
+    ["topic", "topics"],
+  ]) {
+    db.exec(
+      `${insertTerms} SELECT i.id, '${kind}', j.value, 'source', i.published_at FROM items i, json_each(i.${column}) j ORDER BY i.id`,
+    );
   }
   db.exec("COMMIT");
   for (const { sql } of indexes) db.exec(sql);
@@ -103,7 +111,9 @@ function termCombinations(rand, { countrySlugs, topicSlugs, regionOf, topicWithP
   return Array.from({ length: 4096 }, () => {
     const countries = [...new Set(rand() < 0.3 ? [pick(countrySlugs), pick(countrySlugs)] : [pick(countrySlugs)])];
     const regions = [...new Set(countries.map(regionOf).filter(Boolean))];
-    const topics = [...new Set((rand() < 0.4 ? [pick(topicSlugs), pick(topicSlugs)] : [pick(topicSlugs)]).flatMap(topicWithParents))];
+    const topics = [
+      ...new Set((rand() < 0.4 ? [pick(topicSlugs), pick(topicSlugs)] : [pick(topicSlugs)]).flatMap(topicWithParents)),
+    ];
     return { countries: JSON.stringify(countries), regions: JSON.stringify(regions), topics: JSON.stringify(topics) };
   });
 }
@@ -129,7 +139,10 @@ export function timeQueries(dbs, queries, runs = 400, rounds = 5) {
     for (const [name, db] of Object.entries(dbs)) {
       const { sql, params } = q.build(db, name);
       prepared[name] = { stmt: db.prepare(sql), params };
-      plan[name] = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params).map((r) => r.detail);
+      plan[name] = db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...params)
+        .map((r) => r.detail);
       rows[name] = prepared[name].stmt.all(...params).length;
       for (let i = 0; i < 50; i++) prepared[name].stmt.all(...params); // warm the page cache and the statement
       samples[name] = [];
@@ -212,7 +225,10 @@ export function regionQueryFigures(project, log) {
           return project.buildItemQuery(filter, PAGE, cursor);
         },
       },
-      { name: "filtered", build: () => project.buildItemQuery({ ...filter, terms: { topic: ["security"] } }, PAGE, null) },
+      {
+        name: "filtered",
+        build: () => project.buildItemQuery({ ...filter, terms: { topic: ["security"] } }, PAGE, null),
+      },
     ]);
     const byName = Object.fromEntries(results.map((r) => [r.name, r]));
     const ratio = (r) => r.micros["1M"] / r.micros["10k"];

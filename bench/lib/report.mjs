@@ -24,12 +24,17 @@ export function formatValue(value, unit) {
   return unit === "×" ? `${n}×` : unit ? `${n} ${unit}` : n;
 }
 
-const targetText = (f) => (f.target ? `${f.target.op === "<=" ? "≤" : "≥"} ${formatValue(f.target.value, f.unit)}` : "report");
-const resultText = (f) => (f.value === null ? (f.target ? "NOT MEASURED" : "n/a") : f.pass === null ? "" : f.pass ? "pass" : "FAIL");
+const targetText = (f) =>
+  f.target ? `${f.target.op === "<=" ? "≤" : "≥"} ${formatValue(f.target.value, f.unit)}` : "report";
+const resultText = (f) =>
+  f.value === null ? (f.target ? "NOT MEASURED" : "n/a") : f.pass === null ? "" : f.pass ? "pass" : "FAIL";
 
 /** The figures as a plain-text table for the terminal. */
 export function textTable(figures) {
-  const rows = [["figure", "value", "target", "result"], ...figures.map((f) => [f.label, f.display, targetText(f), resultText(f)])];
+  const rows = [
+    ["figure", "value", "target", "result"],
+    ...figures.map((f) => [f.label, f.display, targetText(f), resultText(f)]),
+  ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => [...r[c]].length)));
   const line = (r) => r.map((cell, c) => cell + " ".repeat(widths[c] - [...cell].length)).join("  ");
   return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");

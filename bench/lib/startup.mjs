@@ -28,7 +28,12 @@ export function startupProfileTimes(profile) {
     if (name === "(program)") totals.program += micros;
     else if (name === "(garbage collector)") totals.gc += micros;
   });
-  return { activeMs: totals.active / 1000, programMs: totals.program / 1000, gcMs: totals.gc / 1000, samples: profile.samples.length };
+  return {
+    activeMs: totals.active / 1000,
+    programMs: totals.program / 1000,
+    gcMs: totals.gc / 1000,
+    samples: profile.samples.length,
+  };
 }
 
 async function profileStartup(cwd, outfile) {
@@ -49,7 +54,10 @@ function writeBaselineProject() {
   const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
   const flags = /^compatibility_flags\s*=\s*(\[[^\]]*\])/m.exec(toml)?.[1] ?? "[]";
   if (!date) throw new Error("wrangler.toml has no compatibility_date");
-  writeFileSync(`${dir}/wrangler.toml`, `name = "startup-baseline"\nmain = "worker.js"\ncompatibility_date = "${date}"\ncompatibility_flags = ${flags}\n`);
+  writeFileSync(
+    `${dir}/wrangler.toml`,
+    `name = "startup-baseline"\nmain = "worker.js"\ncompatibility_date = "${date}"\ncompatibility_flags = ${flags}\n`,
+  );
   writeFileSync(`${dir}/worker.js`, 'export default { fetch() { return new Response("ok"); } };\n');
   return dir;
 }

@@ -12,7 +12,14 @@ import { scoped, track } from "./resources.mjs";
 import { startWorker } from "./workers.mjs";
 
 export const FEED_PATH = "/feeds/region/central-asia.rss";
-const COPIED_HEADERS = ["content-type", "cache-control", "access-control-allow-origin", "etag", "last-modified", "x-caravan-cache"];
+const COPIED_HEADERS = [
+  "content-type",
+  "cache-control",
+  "access-control-allow-origin",
+  "etag",
+  "last-modified",
+  "x-caravan-cache",
+];
 const ROUNDS = 3;
 const RATIO_TARGET = 0.8;
 const PROFILE_SECONDS = 3;
@@ -49,9 +56,13 @@ async function startSeededWorker(workerScript, fixtureOrigin, name, inspector = 
   }
   const body = await response.text();
   if (response.status !== 200 || response.headers.get("x-caravan-cache") !== "hit") {
-    throw new Error(`warming ${FEED_PATH}: expected a 200 cache hit, got ${response.status} ${response.headers.get("x-caravan-cache")}`);
+    throw new Error(
+      `warming ${FEED_PATH}: expected a 200 cache hit, got ${response.status} ${response.headers.get("x-caravan-cache")}`,
+    );
   }
-  const headers = Object.fromEntries(COPIED_HEADERS.filter((h) => response.headers.has(h)).map((h) => [h, response.headers.get(h)]));
+  const headers = Object.fromEntries(
+    COPIED_HEADERS.filter((h) => response.headers.has(h)).map((h) => [h, response.headers.get(h)]),
+  );
   return { worker: real, url, body, headers, items };
 }
 
@@ -62,13 +73,18 @@ async function startConstantWorker(name, body, headers, inspector = false) {
     inspector,
     bindings: { HEADERS: headers },
     modules: [
-      { type: "ESModule", path: `${BENCH}/constant-worker.js`, contents: readFileSync(`${BENCH}/constant-worker.js`, "utf8") },
+      {
+        type: "ESModule",
+        path: `${BENCH}/constant-worker.js`,
+        contents: readFileSync(`${BENCH}/constant-worker.js`, "utf8"),
+      },
       { type: "Text", path: `${BENCH}/feed-body.txt`, contents: body },
     ],
   });
   track(() => constant.dispose());
   const url = `${constant.url}${FEED_PATH}`;
-  if ((await (await fetch(url)).text()) !== body) throw new Error("the constant Worker does not serve the feed's bytes");
+  if ((await (await fetch(url)).text()) !== body)
+    throw new Error("the constant Worker does not serve the feed's bytes");
   return { worker: constant, url };
 }
 
@@ -84,16 +100,17 @@ export function throughputFigures(workerScript, benchUrl, log) {
     const fixtures = await startFixtureServer({ sites: ["eurasianet"] });
     track(() => fixtures.close());
     const real = await startSeededWorker(workerScript, fixtures.origins.eurasianet, "caravan");
-    const { url: feedUrl, body, headers, items } = real;
+    const { body, headers, items } = real;
     const entries = (body.match(/<item>/g) ?? []).length;
     const constant = await startConstantWorker("constant", body, headers);
-    const constantUrl = constant.url;
 
     writeFileSync(`${TMP}/feed-body.txt`, body);
     const server = await startStaticServer(`${TMP}/feed-body.txt`, headers);
     track(() => server.stop());
 
-    log(`  load: ${LOAD.connections} connections, ${ROUNDS} rounds of ${ROUND_SECONDS} s per Worker, ${Buffer.byteLength(body)} bytes per answer`);
+    log(
+      `  load: ${LOAD.connections} connections, ${ROUNDS} rounds of ${ROUND_SECONDS} s per Worker, ${Buffer.byteLength(body)} bytes per answer`,
+    );
     const rounds = [];
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 === 0 ? ["constant", "real"] : ["real", "constant"];
@@ -106,7 +123,9 @@ export function throughputFigures(workerScript, benchUrl, log) {
       round.cpuRatio = cpuRatio(round);
       log(
         `  round ${r + 1}: real ${Math.round(round.real.rps)} req/s, constant ${Math.round(round.constant.rps)} req/s, ratio ${round.ratio.toFixed(2)}` +
-          (round.cpuRatio === null ? "" : `; workerd CPU per request ${cpuText(round.real)} vs ${cpuText(round.constant)} µs, ratio ${round.cpuRatio.toFixed(2)}`),
+          (round.cpuRatio === null
+            ? ""
+            : `; workerd CPU per request ${cpuText(round.real)} vs ${cpuText(round.constant)} µs, ratio ${round.cpuRatio.toFixed(2)}`),
       );
       rounds.push(round);
     }
@@ -120,7 +139,8 @@ export function throughputFigures(workerScript, benchUrl, log) {
     const cpuRatios = rounds.map((r) => r.cpuRatio).filter((v) => v !== null);
     const cpuRatioMedian = cpuRatios.length === rounds.length ? median(cpuRatios) : null;
     const realCpu = cpuRatioMedian === null ? null : median(rounds.map((r) => r.real.serverCpuMicrosPerRequest));
-    const constantCpu = cpuRatioMedian === null ? null : median(rounds.map((r) => r.constant.serverCpuMicrosPerRequest));
+    const constantCpu =
+      cpuRatioMedian === null ? null : median(rounds.map((r) => r.constant.serverCpuMicrosPerRequest));
     let profile = null;
     if (ratio < RATIO_TARGET) {
       log(`  ratio ${ratio.toFixed(2)} is below ${RATIO_TARGET}: profiling both Workers under the same load`);
@@ -154,7 +174,6 @@ export function throughputFigures(workerScript, benchUrl, log) {
         note:
           `${FEED_PATH}, ${entries} items, ${Math.round(Buffer.byteLength(body) / 1024)} KiB; median of ${ROUNDS} alternating rounds ` +
           `(${rounds.map((r) => r.ratio.toFixed(2)).join(", ")}). Per request the real Worker takes ${Math.abs(gapMicros).toFixed(0)} µs ${gapMicros >= 0 ? "more" : "less"}; ` +
-
           `timed in a loop inside workerd, its hit path runs ${hit.micros.toFixed(0)} µs of JavaScript (Hono routing, query parsing, ` +
           `memo lookups, vars check ${readConfig.micros.toFixed(1)} µs, a Response from the cached bytes ${responseFromBytes.micros.toFixed(0)} µs) ` +
           `against ${responseOnly.micros.toFixed(0)} µs for building the same Response from a string, as the constant Worker does` +
@@ -162,7 +181,11 @@ export function throughputFigures(workerScript, benchUrl, log) {
         detail,
       }),
       cpuRatioMedian === null
-        ? unavailable("feed.cpu_ratio", "cached feed, workerd CPU per request: constant ÷ real", "needs Linux /proc to read workerd's CPU time")
+        ? unavailable(
+            "feed.cpu_ratio",
+            "cached feed, workerd CPU per request: constant ÷ real",
+            "needs Linux /proc to read workerd's CPU time",
+          )
         : figure({
             key: "feed.cpu_ratio",
             label: "cached feed, workerd CPU per request: constant ÷ real",
@@ -203,7 +226,10 @@ function profileBoth(workerScript, fixtureOrigin, body, headers) {
     const real = await startSeededWorker(workerScript, fixtureOrigin, "caravan-profiled", true);
     const constant = await startConstantWorker("constant-profiled", body, headers, true);
     const out = {};
-    for (const [which, target, bundlePath] of [["real", real, workerScript], ["constant", constant, null]]) {
+    for (const [which, target, bundlePath] of [
+      ["real", real, workerScript],
+      ["constant", constant, null],
+    ]) {
       await requestsPerSecond(target.url, 1, 0);
       out[which] = await profileUnderLoad({
         inspectorUrl: await target.worker.inspectorUrl(),

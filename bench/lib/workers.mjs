@@ -1,10 +1,11 @@
 // Workers under Miniflare, served by workerd itself. Each Worker gets its own Miniflare (its own
 // workerd process) and a direct socket, so a load test reaches the Worker with nothing in front of
 // it: not wrangler dev's proxy, and not Miniflare's entry Worker either.
-import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+
 import { appendFileSync, readdirSync, readFileSync } from "node:fs";
-import { ROOT, TMP } from "./paths.mjs";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { applyToD1 } from "./migrations.mjs";
+import { ROOT, TMP } from "./paths.mjs";
 
 /** compatibility_date and flags from wrangler.toml, so every Worker here runs as the real one. */
 export function compatibility() {
@@ -26,7 +27,12 @@ function procStat(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const close = stat.lastIndexOf(")");
   const fields = stat.slice(close + 2).split(" "); // fields[0] is field 3 (state)
-  return { comm: stat.slice(stat.indexOf("(") + 1, close), ppid: Number(fields[1]), utime: Number(fields[11]), stime: Number(fields[12]) };
+  return {
+    comm: stat.slice(stat.indexOf("(") + 1, close),
+    ppid: Number(fields[1]),
+    utime: Number(fields[11]),
+    stime: Number(fields[12]),
+  };
 }
 
 /** The workerd child of this process that no started Worker owns yet (Linux only, else null). */
@@ -75,7 +81,8 @@ export async function startWorker({ name, script, modules, bindings = {}, storag
       // Only for profiling: V8's inspector, on a free port.
       ...(inspector ? { inspectorPort: 0 } : {}),
       // The Workers' console lines (ingest run summaries) go to a file, not into the table.
-      handleStructuredLogs: ({ level, message }) => appendFileSync(`${TMP}/workerd.log`, `[${name}] ${level}: ${message}\n`),
+      handleStructuredLogs: ({ level, message }) =>
+        appendFileSync(`${TMP}/workerd.log`, `[${name}] ${level}: ${message}\n`),
     }),
   );
   try {
@@ -99,10 +106,13 @@ export async function startWorker({ name, script, modules, bindings = {}, storag
        */
       async ingest(sourceId) {
         let via = `POST /admin/ingest?source=${sourceId}`;
-        const response = await fetch(`${url.href.replace(/\/$/, "")}/admin/ingest?source=${encodeURIComponent(sourceId)}`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-        });
+        const response = await fetch(
+          `${url.href.replace(/\/$/, "")}/admin/ingest?source=${encodeURIComponent(sourceId)}`,
+          {
+            method: "POST",
+            headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+          },
+        );
         const answer = await response.json().catch(() => null);
         if (response.status === 404 && answer?.error?.code === "not_found") {
           via = "the scheduled handler";

@@ -8,17 +8,17 @@
  *   POST /admin/sources/{id}/pause | /resume        stop / restart polling one source
  *   POST /admin/sources/{id}/backfill?pages=N       queue the listings' pages up to N for reading
  */
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { ConfigError, type Env } from "../env";
 import { runIngest } from "../ingest/run";
 import type { Source } from "../model/source";
-import { resolveSources, sources } from "../sources";
+import { type ResolvedSource, resolveSources, sources } from "../sources";
 import { sourceHealth } from "../store/health";
 import { listHosts } from "../store/hosts";
 import { isSourcePaused, queueBackfill, setSourcePaused } from "../store/listings";
 import { runHistory } from "../store/runs";
 import { requireAdmin } from "./auth";
-import { errorResponse, HttpError, clip } from "./errors";
+import { clip, errorResponse, HttpError } from "./errors";
 
 type AppEnv = { Bindings: Env };
 
@@ -42,9 +42,14 @@ export function createAdminApp(): Hono<AppEnv> {
     const source = params.source === undefined ? undefined : knownSource(params.source);
     const force = params.force === undefined ? false : flag("force", params.force);
     if (source && (await isSourcePaused(c.env.DB, source.id))) {
-      return errorResponse(409, "source_paused", `source ${source.id} is paused: POST /admin/sources/${source.id}/resume first`, {
-        resume: `/admin/sources/${source.id}/resume`,
-      });
+      return errorResponse(
+        409,
+        "source_paused",
+        `source ${source.id} is paused: POST /admin/sources/${source.id}/resume first`,
+        {
+          resume: `/admin/sources/${source.id}/resume`,
+        },
+      );
     }
     try {
       const run = await runIngest(c.env, { trigger: "admin", sourceId: source?.id, force });
@@ -97,15 +102,25 @@ export function createAdminApp(): Hono<AppEnv> {
     const params = readParams(c, ["pages"]);
     const source = knownSource(c.req.param("id"));
     if (params.pages === undefined) {
-      throw new HttpError(400, "missing_pages", `give pages=N (1 to ${MAX_BACKFILL_PAGES}): how many pages of each listing to walk back`, {
-        allowed: `1..${MAX_BACKFILL_PAGES}`,
-      });
+      throw new HttpError(
+        400,
+        "missing_pages",
+        `give pages=N (1 to ${MAX_BACKFILL_PAGES}): how many pages of each listing to walk back`,
+        {
+          allowed: `1..${MAX_BACKFILL_PAGES}`,
+        },
+      );
     }
     const pages = intParam("pages", params.pages, 1, MAX_BACKFILL_PAGES);
     if (source.kind !== "html") {
-      throw new HttpError(400, "not_paged", `source ${source.id} is a ${source.kind} source: only listing pages can be walked back`, {});
+      throw new HttpError(
+        400,
+        "not_paged",
+        `source ${source.id} is a ${source.kind} source: only listing pages can be walked back`,
+        {},
+      );
     }
-    let resolved;
+    let resolved: ResolvedSource;
     try {
       resolved = resolveSources(c.env).find((r) => r.source.id === source.id)!;
     } catch (err) {
@@ -115,7 +130,11 @@ export function createAdminApp(): Hono<AppEnv> {
     const wanted = source.listings.flatMap((def) =>
       Array.from({ length: Math.max(0, pages - def.pages) }, (_, i) => {
         const page = def.pages + i;
-        return { id: `${source.id}:${def.path}?page=${page}`, url: `${resolved.baseUrl}${def.path}?page=${page}`, page };
+        return {
+          id: `${source.id}:${def.path}?page=${page}`,
+          url: `${resolved.baseUrl}${def.path}?page=${page}`,
+          page,
+        };
       }),
     );
     const queued = wanted.length > 0 ? await queueBackfill(c.env.DB, source.id, wanted, Date.now()) : [];
@@ -141,17 +160,28 @@ export function createAdminApp(): Hono<AppEnv> {
     ["/sources/:id/backfill", "POST"],
   ] as const) {
     admin.all(path, (c) => {
-      const r = errorResponse(405, "method_not_allowed", `${c.req.method} is not allowed here; use ${method}`, { allow: [method] });
+      const r = errorResponse(405, "method_not_allowed", `${c.req.method} is not allowed here; use ${method}`, {
+        allow: [method],
+      });
       r.headers.set("allow", method);
       return r;
     });
   }
 
-  admin.all("*", (c) => errorResponse(404, "not_found", `no admin route at ${clip(new URL(c.req.url).pathname)}`, { routes: ADMIN_ROUTES }));
+  admin.all("*", (c) =>
+    errorResponse(404, "not_found", `no admin route at ${clip(new URL(c.req.url).pathname)}`, { routes: ADMIN_ROUTES }),
+  );
 
   admin.onError((err) => {
     if (err instanceof HttpError) return errorResponse(err.status, err.code, err.message, err.details);
-    console.log(JSON.stringify({ event: "http.error", level: "error", area: "admin", message: err instanceof Error ? err.message : String(err) }));
+    console.log(
+      JSON.stringify({
+        event: "http.error",
+        level: "error",
+        area: "admin",
+        message: err instanceof Error ? err.message : String(err),
+      }),
+    );
     return errorResponse(500, "internal_error", "the server could not answer this request");
   });
 
@@ -162,7 +192,13 @@ export function createAdminApp(): Hono<AppEnv> {
 const logAdminRequest = async (c: Context<AppEnv>, next: () => Promise<void>) => {
   await next();
   console.log(
-    JSON.stringify({ event: "admin.request", level: "info", method: c.req.method, path: clip(new URL(c.req.url).pathname), status: c.res.status }),
+    JSON.stringify({
+      event: "admin.request",
+      level: "info",
+      method: c.req.method,
+      path: clip(new URL(c.req.url).pathname),
+      status: c.res.status,
+    }),
   );
 };
 
@@ -191,9 +227,14 @@ function knownSource(id: string): Source {
 
 function intParam(name: string, raw: string, min: number, max: number): number {
   if (!/^\d{1,16}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new HttpError(400, `invalid_${name}`, `${name} must be a whole number from ${min} to ${max}, got "${clip(raw)}"`, {
-      allowed: `${min}..${max}`,
-    });
+    throw new HttpError(
+      400,
+      `invalid_${name}`,
+      `${name} must be a whole number from ${min} to ${max}, got "${clip(raw)}"`,
+      {
+        allowed: `${min}..${max}`,
+      },
+    );
   }
   return Number(raw);
 }
@@ -201,5 +242,7 @@ function intParam(name: string, raw: string, min: number, max: number): number {
 function flag(name: string, raw: string): boolean {
   if (raw === "1" || raw === "true") return true;
   if (raw === "0" || raw === "false") return false;
-  throw new HttpError(400, `invalid_${name}`, `${name} must be 1, 0, true or false, got "${clip(raw)}"`, { allowed: ["1", "0", "true", "false"] });
+  throw new HttpError(400, `invalid_${name}`, `${name} must be 1, 0, true or false, got "${clip(raw)}"`, {
+    allowed: ["1", "0", "true", "false"],
+  });
 }

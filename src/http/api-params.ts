@@ -3,7 +3,7 @@ import { FEED_KINDS, slugsOf } from "../sources/feeds";
 import type { Cursor, TermKind } from "../store/items";
 import { decodeCursor } from "../store/query";
 import { buildMatchExpression, MAX_SEARCH_LENGTH, SEARCH_SYNTAX, SearchSyntaxError } from "../store/search";
-import { HttpError, clip } from "./errors";
+import { clip, HttpError } from "./errors";
 
 export const DEFAULT_API_LIMIT = 50;
 export const MAX_API_LIMIT = 200;
@@ -141,7 +141,12 @@ export function parseItemsQuery(url: URL): ItemsQuery {
   const cursorText = one<string>("cursor");
   const cursor = cursorText === null ? null : decodeCursor(cursorText);
   if (cursorText !== null && cursor === null) {
-    throw new HttpError(400, "invalid_cursor", "cursor is not one this API gave out: pass the next_cursor of the previous page", {});
+    throw new HttpError(
+      400,
+      "invalid_cursor",
+      "cursor is not one this API gave out: pass the next_cursor of the previous page",
+      {},
+    );
   }
 
   return {
@@ -169,12 +174,26 @@ function validate(url: URL, specs: Record<string, ParamSpec>): Record<string, un
   const raw: Record<string, string[]> = {};
   for (const name of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(name);
-    raw[name] = specs[name]?.repeatable ? values.flatMap((x) => x.split(",")).map((x) => x.trim()).filter((x) => x !== "") : values;
+    raw[name] = specs[name]?.repeatable
+      ? values
+          .flatMap((x) => x.split(","))
+          .map((x) => x.trim())
+          .filter((x) => x !== "")
+      : values;
   }
   const shape: Record<string, z.ZodType> = {};
   for (const [name, spec] of Object.entries(specs)) {
-    const one = spec.integer ? z.string().regex(/^\d{1,6}$/).transform(Number).pipe(spec.value as z.ZodType<unknown, number>) : spec.value;
-    shape[name] = z.array(one).max(spec.repeatable ? MAX_VALUES : 1).optional();
+    const one = spec.integer
+      ? z
+          .string()
+          .regex(/^\d{1,6}$/)
+          .transform(Number)
+          .pipe(spec.value as z.ZodType<unknown, number>)
+      : spec.value;
+    shape[name] = z
+      .array(one)
+      .max(spec.repeatable ? MAX_VALUES : 1)
+      .optional();
   }
   const result = z.strictObject(shape).safeParse(raw);
   if (result.success) return result.data as Record<string, unknown[]>;
@@ -183,7 +202,9 @@ function validate(url: URL, specs: Record<string, ParamSpec>): Record<string, un
   const unknownKeys = issues.find((i) => i.code === "unrecognized_keys");
   if (unknownKeys) {
     const name = unknownKeys.keys[0] ?? "";
-    throw new HttpError(400, "unknown_parameter", `unknown query parameter "${clip(name)}"`, { valid: Object.keys(specs) });
+    throw new HttpError(400, "unknown_parameter", `unknown query parameter "${clip(name)}"`, {
+      valid: Object.keys(specs),
+    });
   }
   const issue = issues[0]!;
   const name = String(issue.path[0]);

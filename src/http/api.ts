@@ -1,17 +1,24 @@
 import type { Context, Hono } from "hono";
 import type { Env } from "../env";
 import { sha256Hex } from "../ingest/canonical";
-import type { FeedEntry, FeedsResponse, ItemResponse, ItemsPage, SourcesResponse, TaxonomyResponse } from "../model/api";
+import type {
+  FeedEntry,
+  FeedsResponse,
+  ItemResponse,
+  ItemsPage,
+  SourcesResponse,
+  TaxonomyResponse,
+} from "../model/api";
 import { sources } from "../sources";
 import { FEED_FORMATS, feedCatalog } from "../sources/feeds";
 import { taxonomy } from "../sources/taxonomy";
 import { readSourceHealth } from "../store/catalog";
-import { getItem, termStats, type TermKind } from "../store/items";
-import { cursorAfter, encodeCursor, queryItems, type ItemFilter } from "../store/query";
-import { parseItemsQuery, rejectQueryParams, type ItemsQuery } from "./api-params";
+import { getItem, type TermKind, termStats } from "../store/items";
+import { cursorAfter, encodeCursor, type ItemFilter, queryItems } from "../store/query";
+import { type ItemsQuery, parseItemsQuery, rejectQueryParams } from "./api-params";
 import { isNotModified } from "./conditional";
 import { docsPage, openApiPage } from "./docs";
-import { errorResponse, HttpError, clip } from "./errors";
+import { clip, errorResponse, HttpError } from "./errors";
 
 type AppEnv = { Bindings: Env };
 type Ctx = Context<AppEnv>;
@@ -20,7 +27,15 @@ type Ctx = Context<AppEnv>;
 const DATA_CACHE = "public, max-age=60";
 const STATIC_CACHE = "public, max-age=3600";
 
-const ROUTES = ["/api/items", "/api/items/{id}", "/api/feeds", "/api/taxonomy", "/api/sources", "/openapi.json", "/docs"];
+const ROUTES = [
+  "/api/items",
+  "/api/items/{id}",
+  "/api/feeds",
+  "/api/taxonomy",
+  "/api/sources",
+  "/openapi.json",
+  "/docs",
+];
 const ITEM_ID = /^[0-9a-f]{32}$/;
 
 /** The JSON API (GET /api/*), its OpenAPI document and its reference page. */
@@ -148,12 +163,27 @@ function itemFilter(q: ItemsQuery): ItemFilter {
   };
 }
 
-async function json(c: Ctx, value: unknown, cacheControl: string, lastModified: string | null = null): Promise<Response> {
-  return respond(c, JSON.stringify(value), { "content-type": "application/json; charset=utf-8", "cache-control": cacheControl }, lastModified);
+async function json(
+  c: Ctx,
+  value: unknown,
+  cacheControl: string,
+  lastModified: string | null = null,
+): Promise<Response> {
+  return respond(
+    c,
+    JSON.stringify(value),
+    { "content-type": "application/json; charset=utf-8", "cache-control": cacheControl },
+    lastModified,
+  );
 }
 
 /** ETag from the body's bytes, 304 when the client has them, CORS for any origin. */
-async function respond(c: Ctx, body: string, headers: Record<string, string>, lastModified: string | null): Promise<Response> {
+async function respond(
+  c: Ctx,
+  body: string,
+  headers: Record<string, string>,
+  lastModified: string | null,
+): Promise<Response> {
   const etag = `"${await sha256Hex(body, 16)}"`;
   const all: Record<string, string> = {
     ...headers,

@@ -27,7 +27,8 @@ export function createApp(): Hono<AppEnv> {
       headers: {
         "content-type": "text/html; charset=utf-8",
         "cache-control": "public, max-age=300",
-        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "content-security-policy":
+          "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         "x-content-type-options": "nosniff",
       },
     });
@@ -49,10 +50,12 @@ export function createApp(): Hono<AppEnv> {
     return c.json({ ok, d1, kv }, ok ? 200 : 503, { "cache-control": "no-store" });
   });
 
-  app.get(FEED_STYLESHEET_PATH, () =>
-    new Response(FEED_STYLESHEET, {
-      headers: { "content-type": "text/xsl; charset=utf-8", "cache-control": "public, max-age=86400" },
-    }),
+  app.get(
+    FEED_STYLESHEET_PATH,
+    () =>
+      new Response(FEED_STYLESHEET, {
+        headers: { "content-type": "text/xsl; charset=utf-8", "cache-control": "public, max-age=86400" },
+      }),
   );
 
   app.get("/feeds.opml", async (c) => {
@@ -70,7 +73,8 @@ export function createApp(): Hono<AppEnv> {
 
   app.get("/feeds/:file", async (c) => {
     const { slug, format } = splitFeedFile(c.req.param("file"));
-    if (slug !== "all") throw new HttpError(404, "unknown_feed", `no feed "${slug}" at the top level`, { valid: ["all"] });
+    if (slug !== "all")
+      throw new HttpError(404, "unknown_feed", `no feed "${slug}" at the top level`, { valid: ["all"] });
     return serveFeed(c, resolveFeed("all", "all"), format);
   });
 
@@ -84,7 +88,12 @@ export function createApp(): Hono<AppEnv> {
 
   app.notFound((c) =>
     errorResponse(404, "not_found", `nothing at ${clip(new URL(c.req.url).pathname, 100)}`, {
-      routes: ["/", "/feeds.opml", "/feeds/all.{rss,atom,json}", "/feeds/{region,country,topic,source}/{slug}.{rss,atom,json}"],
+      routes: [
+        "/",
+        "/feeds.opml",
+        "/feeds/all.{rss,atom,json}",
+        "/feeds/{region,country,topic,source}/{slug}.{rss,atom,json}",
+      ],
     }),
   );
 

@@ -13,7 +13,12 @@ export class HttpError extends Error {
   }
 }
 
-export function errorResponse(status: number, code: string, message: string, details: Record<string, unknown> = {}): Response {
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): Response {
   return new Response(JSON.stringify({ error: { code, message, details } }), {
     status,
     headers: {

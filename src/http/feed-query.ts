@@ -1,7 +1,7 @@
 import { FEED_KINDS, slugsOf } from "../sources/feeds";
 import type { Cursor, TermKind } from "../store/items";
 import { decodeCursor, encodeCursor } from "../store/query";
-import { HttpError, clip } from "./errors";
+import { clip, HttpError } from "./errors";
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
@@ -60,10 +60,15 @@ export function parseFeedQuery(url: URL): FeedQueryParams {
   const rawLimit = single(params, "limit");
   if (rawLimit !== null) {
     if (!/^\d{1,4}$/.test(rawLimit) || +rawLimit < 1 || +rawLimit > MAX_LIMIT) {
-      throw new HttpError(400, "invalid_limit", `limit must be a whole number from 1 to ${MAX_LIMIT}, got "${clip(rawLimit)}"`, {
-        allowed: `1..${MAX_LIMIT}`,
-        default: DEFAULT_LIMIT,
-      });
+      throw new HttpError(
+        400,
+        "invalid_limit",
+        `limit must be a whole number from 1 to ${MAX_LIMIT}, got "${clip(rawLimit)}"`,
+        {
+          allowed: `1..${MAX_LIMIT}`,
+          default: DEFAULT_LIMIT,
+        },
+      );
     }
     limit = +rawLimit;
   }
@@ -71,7 +76,12 @@ export function parseFeedQuery(url: URL): FeedQueryParams {
   const rawCursor = single(params, "cursor");
   const cursor = rawCursor === null ? null : decodeCursor(rawCursor);
   if (rawCursor !== null && cursor === null) {
-    throw new HttpError(400, "invalid_cursor", "cursor is not one this server gave out: follow the feed's next link", {});
+    throw new HttpError(
+      400,
+      "invalid_cursor",
+      "cursor is not one this server gave out: follow the feed's next link",
+      {},
+    );
   }
   return { terms, languages, q: q?.trim() ?? null, limit, cursor };
 }
@@ -96,7 +106,10 @@ export function isFiltered(q: FeedQueryParams): boolean {
 
 // Both ?topic=a&topic=b and ?topic=a,b are accepted.
 function splitValues(values: string[]): string[] {
-  return values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  return values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
 }
 
 function single(params: URLSearchParams, key: string): string | null {

@@ -9,7 +9,8 @@ export function feedMatchExpression(q: string): string {
   try {
     return buildMatchExpression(q, ["title", "summary"]);
   } catch (err) {
-    if (err instanceof SearchSyntaxError) throw new HttpError(400, "invalid_q", err.message, { problem: err.problem, syntax: SEARCH_SYNTAX });
+    if (err instanceof SearchSyntaxError)
+      throw new HttpError(400, "invalid_q", err.message, { problem: err.problem, syntax: SEARCH_SYNTAX });
     throw err;
   }
 }

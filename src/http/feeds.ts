@@ -1,18 +1,25 @@
 import type { Context } from "hono";
-import { readConfig, type Config, type Env } from "../env";
+import { type Config, type Env, readConfig } from "../env";
+import { sha256Hex } from "../ingest/canonical";
 import type { Item } from "../model/item";
 import { renderAtom } from "../render/atom";
 import type { FeedDocument } from "../render/document";
 import { renderJsonFeed } from "../render/jsonfeed";
 import { renderRss } from "../render/rss";
 import { sources } from "../sources";
-import { FEED_FORMATS, FEED_KINDS, findFeed, slugsOf, type FeedDef, type FeedFormat } from "../sources/feeds";
-import { feedCacheKey, getCachedFeed, putCachedFeed, readFeedVersions, versionOf, type CachedFeed } from "../store/feed-cache";
+import { FEED_FORMATS, FEED_KINDS, type FeedDef, type FeedFormat, findFeed, slugsOf } from "../sources/feeds";
+import {
+  type CachedFeed,
+  feedCacheKey,
+  getCachedFeed,
+  putCachedFeed,
+  readFeedVersions,
+  versionOf,
+} from "../store/feed-cache";
 import type { TermKind } from "../store/items";
 import { cursorAfter, encodeCursor, queryItems } from "../store/query";
-import { sha256Hex } from "../ingest/canonical";
-import { errorResponse, HttpError, clip } from "./errors";
-import { canonicalQuery, parseFeedQuery, type FeedQueryParams } from "./feed-query";
+import { clip, errorResponse, HttpError } from "./errors";
+import { canonicalQuery, type FeedQueryParams, parseFeedQuery } from "./feed-query";
 import { feedMatchExpression } from "./feed-search";
 import { feedResponse, rememberFeedRoute } from "./hot-feeds";
 
@@ -32,17 +39,22 @@ export function splitFeedFile(file: string): { slug: string; format: FeedFormat 
   const dot = file.lastIndexOf(".");
   const format = dot > 0 ? file.slice(dot + 1) : "";
   if (!(FEED_FORMATS as readonly string[]).includes(format)) {
-    throw new HttpError(404, "unknown_format", `no feed format "${clip(format || file)}"`, { formats: [...FEED_FORMATS] });
+    throw new HttpError(404, "unknown_format", `no feed format "${clip(format || file)}"`, {
+      formats: [...FEED_FORMATS],
+    });
   }
   return { slug: file.slice(0, dot), format: format as FeedFormat };
 }
 
 export function resolveFeed(kind: string, slug: string): FeedDef {
   if (kind !== "all" && !(FEED_KINDS as string[]).includes(kind)) {
-    throw new HttpError(404, "unknown_feed_kind", `no feeds of kind "${clip(kind)}"`, { kinds: ["all", ...FEED_KINDS] });
+    throw new HttpError(404, "unknown_feed_kind", `no feeds of kind "${clip(kind)}"`, {
+      kinds: ["all", ...FEED_KINDS],
+    });
   }
   const feed = findFeed(kind, slug);
-  if (!feed) throw new HttpError(404, "unknown_feed", `no ${kind} feed "${clip(slug)}"`, { valid: slugsOf(kind as TermKind) });
+  if (!feed)
+    throw new HttpError(404, "unknown_feed", `no ${kind} feed "${clip(slug)}"`, { valid: slugsOf(kind as TermKind) });
   return feed;
 }
 
@@ -120,7 +132,12 @@ async function renderFeed(
   const doc = feedDocument(config, feed, format, query, url, items, next ? encodeCursor(next) : null);
   const text = format === "rss" ? renderRss(doc) : format === "atom" ? renderAtom(doc) : renderJsonFeed(doc);
   // The ETag names the content: which items at which revision, in which format and selection.
-  const fingerprint = JSON.stringify([variantOf(format, query), url.origin, doc.hubUrl, items.map((i) => [i.id, i.updatedAt])]);
+  const fingerprint = JSON.stringify([
+    variantOf(format, query),
+    url.origin,
+    doc.hubUrl,
+    items.map((i) => [i.id, i.updatedAt]),
+  ]);
   return {
     version,
     body: utf8.encode(text),
@@ -146,9 +163,15 @@ function feedDocument(
   const q = canonicalQuery(query);
   const first = canonicalQuery(query, false);
   const at = (f: FeedFormat, qs: string) => `${url.origin}${feed.path}.${f}${qs ? `?${qs}` : ""}`;
-  const updated = items.reduce<string | null>((max, i) => (max === null || i.updatedAt > max ? i.updatedAt : max), null);
+  const updated = items.reduce<string | null>(
+    (max, i) => (max === null || i.updatedAt > max ? i.updatedAt : max),
+    null,
+  );
   const languages = new Set(items.map((i) => i.language));
-  const nextQuery = nextCursor === null ? null : new URLSearchParams(first ? `${first}&cursor=${nextCursor}` : `cursor=${nextCursor}`).toString();
+  const nextQuery =
+    nextCursor === null
+      ? null
+      : new URLSearchParams(first ? `${first}&cursor=${nextCursor}` : `cursor=${nextCursor}`).toString();
   return {
     title: feedTitle(feed, query),
     description: describe(feed),

@@ -1,4 +1,4 @@
-import { peekCachedFeed, peekFeedVersions, versionOf, type CachedFeed } from "../store/feed-cache";
+import { type CachedFeed, peekCachedFeed, peekFeedVersions, versionOf } from "../store/feed-cache";
 import { isNotModified } from "./conditional";
 
 /**
@@ -36,7 +36,12 @@ export function hotFeedResponse(request: Request): Response | null {
 }
 
 /** The answer to a feed request from a rendering: 304 when the client has it, else the body. */
-export function feedResponse(request: Request, cached: CachedFeed, base: Record<string, string>, state: string): Response {
+export function feedResponse(
+  request: Request,
+  cached: CachedFeed,
+  base: Record<string, string>,
+  state: string,
+): Response {
   const headers: Record<string, string> = { ...base, etag: cached.etag, "x-caravan-cache": state };
   if (cached.lastModified) headers["last-modified"] = cached.lastModified;
   if (isNotModified(request, cached.etag, cached.lastModified)) return new Response(null, { status: 304, headers });

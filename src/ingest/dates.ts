@@ -27,7 +27,8 @@ const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\
 const MONTH_DAY_YEAR = /^([\p{L}]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?:\s*[-–,]?\s*(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?)?$/iu;
 // "18 April 2018", "18 апреля 2018", "18 апреля 2018, 10:27"
 const DAY_MONTH_YEAR = /^(\d{1,2})\s+([\p{L}]+)\.?,?\s+(\d{4})(?:\s*(?:г\.?)?\s*[-–,]?\s*(\d{1,2}):(\d{2}))?$/iu;
-const RFC822 = /^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[A-Z]{1,5}|[+-]\d{4})$/;
+const RFC822 =
+  /^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[A-Z]{1,5}|[+-]\d{4})$/;
 
 /** Parses a source's date text to a UTC ISO string, or null when it is not a date we can read. */
 export function parseSourceDate(text: string | null | undefined, timeZone: string): string | null {

@@ -91,7 +91,13 @@ export async function politeFetch(url: string, budget: SubrequestBudget, options
   const maxRedirects = options.maxRedirects ?? 5;
   for (let hop = 0; ; hop++) {
     if (seen.has(current)) {
-      throw new FetchError(`redirect loop: ${current} was already visited after ${hop} redirect(s)`, url, null, null, "redirect");
+      throw new FetchError(
+        `redirect loop: ${current} was already visited after ${hop} redirect(s)`,
+        url,
+        null,
+        null,
+        "redirect",
+      );
     }
     seen.add(current);
     if (!budget.take()) throw new BudgetExhausted();
@@ -103,12 +109,25 @@ export async function politeFetch(url: string, budget: SubrequestBudget, options
       const location = response.headers.get("location");
       await response.body?.cancel();
       if (!location) {
-        throw new FetchError(`HTTP ${response.status} redirect without a Location header`, url, response.status, null, "redirect");
+        throw new FetchError(
+          `HTTP ${response.status} redirect without a Location header`,
+          url,
+          response.status,
+          null,
+          "redirect",
+        );
       }
-      if (hop >= maxRedirects) throw new FetchError(`more than ${maxRedirects} redirects`, url, response.status, null, "redirect");
+      if (hop >= maxRedirects)
+        throw new FetchError(`more than ${maxRedirects} redirects`, url, response.status, null, "redirect");
       const next = URL.parse(location, current);
       if (!next || !/^https?:$/.test(next.protocol)) {
-        throw new FetchError(`HTTP ${response.status} redirect to an unusable Location "${location.slice(0, 200)}"`, url, response.status, null, "redirect");
+        throw new FetchError(
+          `HTTP ${response.status} redirect to an unusable Location "${location.slice(0, 200)}"`,
+          url,
+          response.status,
+          null,
+          "redirect",
+        );
       }
       current = next.toString();
       continue;
@@ -128,11 +147,22 @@ async function fetchOnce(url: string, options: FetchOptions, conditional: boolea
   try {
     return await fetch(url, { headers, redirect: "manual", signal: AbortSignal.timeout(options.timeoutMs) });
   } catch (err) {
-    throw new FetchError(describeNetworkError(err, options.timeoutMs), url, null, null, isTimeout(err) ? "timeout" : "network");
+    throw new FetchError(
+      describeNetworkError(err, options.timeoutMs),
+      url,
+      null,
+      null,
+      isTimeout(err) ? "timeout" : "network",
+    );
   }
 }
 
-async function readResponse(response: Response, url: string, options: FetchOptions, deadline: number): Promise<FetchResult> {
+async function readResponse(
+  response: Response,
+  url: string,
+  options: FetchOptions,
+  deadline: number,
+): Promise<FetchResult> {
   if (response.status === 304) {
     await response.body?.cancel();
     return { kind: "not-modified", url, status: 304 };
@@ -176,7 +206,12 @@ async function readResponse(response: Response, url: string, options: FetchOptio
   };
 }
 
-async function readCapped(response: Response, url: string, options: FetchOptions, deadline: number): Promise<Uint8Array> {
+async function readCapped(
+  response: Response,
+  url: string,
+  options: FetchOptions,
+  deadline: number,
+): Promise<Uint8Array> {
   if (!response.body) return new Uint8Array();
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -184,7 +219,10 @@ async function readCapped(response: Response, url: string, options: FetchOptions
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new FetchError(`body not complete within ${options.timeoutMs} ms`, url, response.status, null, "timeout")),
+      () =>
+        reject(
+          new FetchError(`body not complete within ${options.timeoutMs} ms`, url, response.status, null, "timeout"),
+        ),
       Math.max(0, deadline - Date.now()),
     );
   });
@@ -303,7 +341,8 @@ function charsetOf(contentType: string | null): string | null {
 // <?xml ... encoding="windows-1251"?> or <meta charset=...> in the first bytes, read as ASCII.
 function sniffDeclaredCharset(bytes: Uint8Array): string | null {
   const head = new TextDecoder("latin1").decode(bytes.subarray(0, 1024));
-  const m = /<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(head) ?? /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(head);
+  const m =
+    /<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(head) ?? /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(head);
   return m ? m[1]!.toLowerCase() : null;
 }
 

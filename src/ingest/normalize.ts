@@ -67,7 +67,16 @@ export async function teaserHash(teaser: RawTeaser): Promise<string> {
 /** A feed entry's fingerprint: equal means the entry did not change since it was stored. */
 export async function entryHash(entry: FeedEntry): Promise<string> {
   return sha256Hex(
-    JSON.stringify([entry.title, entry.summaryHtml, entry.contentHtml, entry.authors, entry.publishedText, entry.updatedText, entry.categories, entry.image]),
+    JSON.stringify([
+      entry.title,
+      entry.summaryHtml,
+      entry.contentHtml,
+      entry.authors,
+      entry.publishedText,
+      entry.updatedText,
+      entry.categories,
+      entry.image,
+    ]),
   );
 }
 
@@ -152,7 +161,8 @@ async function buildItem(
   now: string,
 ): Promise<Omit<NormalizedStory, "teaserHash">> {
   const id = await itemIdFor(storyUrl);
-  const contentHtml = parts.contentHtml !== null && parts.contentHtml.length <= MAX_CONTENT_CHARS ? parts.contentHtml : null;
+  const contentHtml =
+    parts.contentHtml !== null && parts.contentHtml.length <= MAX_CONTENT_CHARS ? parts.contentHtml : null;
   const bodyText = contentHtml ? await htmlToText(contentHtml) : "";
 
   // The tagger fills a kind of term only where the source said nothing of that kind:
@@ -164,7 +174,11 @@ async function buildItem(
   };
   const countries = union(previous?.countries, parts.countries, inferred.countries);
   const topics = union(previous?.topics, parts.topics, inferred.topics);
-  const regions = union(previous?.regions, parts.regions, countries.map(regionOf).filter((r): r is string => r !== null));
+  const regions = union(
+    previous?.regions,
+    parts.regions,
+    countries.map(regionOf).filter((r): r is string => r !== null),
+  );
 
   let publishedAt: string | null = null;
   for (const text of parts.publishedTexts) publishedAt ??= parseSourceDate(text, source.timeZone);
@@ -203,8 +217,20 @@ async function buildItem(
 export async function contentHashOf(item: Omit<Item, "updatedAt" | "firstSeenAt">): Promise<string> {
   return sha256Hex(
     JSON.stringify([
-      item.id, item.url, item.title, item.summary, item.contentHtml, item.authors, item.publishedAt, item.image,
-      item.language, item.sourceId, item.countries, item.regions, item.topics, item.tags,
+      item.id,
+      item.url,
+      item.title,
+      item.summary,
+      item.contentHtml,
+      item.authors,
+      item.publishedAt,
+      item.image,
+      item.language,
+      item.sourceId,
+      item.countries,
+      item.regions,
+      item.topics,
+      item.tags,
     ]),
   );
 }
@@ -215,10 +241,18 @@ export async function contentHashOf(item: Omit<Item, "updatedAt" | "firstSeenAt"
  */
 export function withListingTerms(item: Item, listing: ListingTerms): Item | null {
   const countries = union(item.countries, listing.countries);
-  const regions = union(item.regions, listing.regions, countries.map(regionOf).filter((r): r is string => r !== null));
+  const regions = union(
+    item.regions,
+    listing.regions,
+    countries.map(regionOf).filter((r): r is string => r !== null),
+  );
   const topics = union(item.topics, listing.topics);
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
-  if (same(countries, [...item.countries].sort()) && same(regions, [...item.regions].sort()) && same(topics, [...item.topics].sort())) {
+  if (
+    same(countries, [...item.countries].sort()) &&
+    same(regions, [...item.regions].sort()) &&
+    same(topics, [...item.topics].sort())
+  ) {
     return null;
   }
   return { ...item, countries, regions, topics };
@@ -229,7 +263,10 @@ export function withListingTerms(item: Item, listing: ListingTerms): Item | null
  * A term is marked "tagger" when only the tagger gave it: a country it inferred, a region known
  * only through such countries, a topic it inferred and that topic's parent.
  */
-export function termsOf(item: Item, inferred: { countries: string[]; topics: string[] } = { countries: [], topics: [] }): Term[] {
+export function termsOf(
+  item: Item,
+  inferred: { countries: string[]; topics: string[] } = { countries: [], topics: [] },
+): Term[] {
   const inferredCountries = new Set(inferred.countries);
   const sourceCountries = item.countries.filter((c) => !inferredCountries.has(c));
   const sourceRegions = new Set(sourceCountries.map(regionOf));
@@ -243,9 +280,15 @@ export function termsOf(item: Item, inferred: { countries: string[]; topics: str
       kind: "region" as const,
       slug,
       // A region the listing named, or one of a country the source named, is the source's.
-      origin: origin(sourceRegions.has(slug) || !item.countries.some((c) => inferredCountries.has(c) && regionOf(c) === slug)),
+      origin: origin(
+        sourceRegions.has(slug) || !item.countries.some((c) => inferredCountries.has(c) && regionOf(c) === slug),
+      ),
     })),
-    ...dedupe(item.topics.flatMap(topicWithParents)).map((slug) => ({ kind: "topic" as const, slug, origin: origin(sourceTopics.has(slug)) })),
+    ...dedupe(item.topics.flatMap(topicWithParents)).map((slug) => ({
+      kind: "topic" as const,
+      slug,
+      origin: origin(sourceTopics.has(slug)),
+    })),
   ];
 }
 

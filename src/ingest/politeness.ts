@@ -5,10 +5,17 @@
  * it); then it fetches with politeFetch (budget, timeout, size cap, redirects). A throttling
  * answer blocks the host in D1 so every later request waits, in this run and the next ones.
  */
-import { blockHost, blockedHosts, cachedRobots, reservePaceSlot, saveRobots } from "../store/hosts";
+import { blockedHosts, blockHost, cachedRobots, reservePaceSlot, saveRobots } from "../store/hosts";
 import { hostOf } from "../store/listings";
-import { Deferred, FetchError, politeFetch, type FetchOptions, type FetchResult, type SubrequestBudget } from "./fetcher";
-import { ALLOW_ALL, DISALLOW_ALL, isAllowed, parseRobots, robotsPath, type RobotsRules } from "./robots";
+import {
+  Deferred,
+  FetchError,
+  type FetchOptions,
+  type FetchResult,
+  politeFetch,
+  type SubrequestBudget,
+} from "./fetcher";
+import { ALLOW_ALL, DISALLOW_ALL, isAllowed, parseRobots, type RobotsRules, robotsPath } from "./robots";
 
 /** The product token robots.txt groups are matched against (the first word of the User-Agent). */
 export const PRODUCT_TOKEN = "Caravan";
@@ -97,11 +104,13 @@ export class PoliteClient {
 
   /** Waits for this host's next request slot (min interval, or a longer Crawl-delay). */
   private async pace(host: string, rules: RobotsRules): Promise<void> {
-    const crawlDelay = rules.crawlDelaySeconds === null ? 0 : Math.min(rules.crawlDelaySeconds * 1000, MAX_CRAWL_DELAY_MS);
+    const crawlDelay =
+      rules.crawlDelaySeconds === null ? 0 : Math.min(rules.crawlDelaySeconds * 1000, MAX_CRAWL_DELAY_MS);
     const interval = Math.max(this.o.minIntervalMs, crawlDelay);
     if (interval <= 0) return;
     const slot = await reservePaceSlot(this.o.db, host, Date.now(), interval);
-    if (slot >= this.o.deadline) throw new Deferred("time", "run time budget (RUN_TIME_BUDGET_MS) used up waiting for the host's next slot");
+    if (slot >= this.o.deadline)
+      throw new Deferred("time", "run time budget (RUN_TIME_BUDGET_MS) used up waiting for the host's next slot");
     const wait = slot - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
@@ -157,13 +166,20 @@ export class PoliteClient {
     } catch (err) {
       if (err instanceof Deferred) throw err;
       const failure = (await this.noteThrottling(err, host)) as Error;
-      if (failure instanceof FetchError && failure.status !== null && failure.status >= 400 && failure.status < 500 && failure.status !== 429) {
+      if (
+        failure instanceof FetchError &&
+        failure.status !== null &&
+        failure.status >= 400 &&
+        failure.status < 500 &&
+        failure.status !== 429
+      ) {
         // RFC 9309 §2.3.1.3: no robots.txt (4xx) means no restrictions.
         rules = ALLOW_ALL;
         status = failure.status;
       } else {
         // Unreachable (5xx, 429, network): everything is disallowed for now and asked again next run.
-        const what = failure instanceof FetchError && failure.status !== null ? `HTTP ${failure.status}` : failure.message;
+        const what =
+          failure instanceof FetchError && failure.status !== null ? `HTTP ${failure.status}` : failure.message;
         return { rules: DISALLOW_ALL, unreachable: what };
       }
     }

@@ -4,7 +4,7 @@ import type { Source } from "../model/source";
 import { resolveSources } from "../sources";
 import { claimDueListings, releaseListing, takeOverQueued } from "../store/leases";
 import type { ListingRow } from "../store/listings";
-import { closeRun, ingestListing, openRun, resolveListing, syncSources, type RunSummary } from "./run";
+import { closeRun, ingestListing, openRun, type RunSummary, resolveListing, syncSources } from "./run";
 
 /**
  * Scale-out on Cloudflare Queues. With a QUEUE binding, the cron only decides which listings are
@@ -33,20 +33,33 @@ export interface EnqueueOptions {
 }
 
 /** The cron's whole job in queue mode: lease the due listings and enqueue them, most overdue first. */
-export async function enqueueDueListings(env: Env, queue: Queue<ListingMessage>, options: EnqueueOptions = {}): Promise<{ enqueued: number }> {
+export async function enqueueDueListings(
+  env: Env,
+  queue: Queue<ListingMessage>,
+  options: EnqueueOptions = {},
+): Promise<{ enqueued: number }> {
   const now = options.now ?? Date.now();
   await syncSources(env, resolveSources(env, options.sources));
-  const claimed = await claimDueListings(env.DB, { owner: QUEUE_OWNER, now, leaseMs: QUEUE_LEASE_MS, limit: MAX_ENQUEUE });
+  const claimed = await claimDueListings(env.DB, {
+    owner: QUEUE_OWNER,
+    now,
+    leaseMs: QUEUE_LEASE_MS,
+    limit: MAX_ENQUEUE,
+  });
   let enqueued = 0;
   for (let i = 0; i < claimed.length; i += SEND_BATCH) {
     const chunk = claimed.slice(i, i + SEND_BATCH);
     try {
-      await queue.sendBatch(chunk.map((row) => ({ body: { listingId: row.id, enqueuedAt: now }, contentType: "json" as const })));
+      await queue.sendBatch(
+        chunk.map((row) => ({ body: { listingId: row.id, enqueuedAt: now }, contentType: "json" as const })),
+      );
       enqueued += chunk.length;
     } catch (err) {
       // Not enqueued: give the listings back so the next cron tries again.
       for (const row of chunk) await releaseListing(env.DB, row.id, QUEUE_OWNER);
-      console.log(JSON.stringify({ event: "queue.send_failed", level: "error", listings: chunk.length, message: String(err) }));
+      console.log(
+        JSON.stringify({ event: "queue.send_failed", level: "error", listings: chunk.length, message: String(err) }),
+      );
     }
   }
   console.log(JSON.stringify({ event: "queue.enqueued", level: "info", enqueued, due: claimed.length }));
@@ -66,14 +79,25 @@ export interface ConsumeOptions {
  * (a store failure, a body that is not a listing message) is retried, and after the consumer's
  * max_retries it goes to the dead-letter queue.
  */
-export async function consumeListingBatch(batch: MessageBatch<unknown>, env: Env, options: ConsumeOptions = {}): Promise<RunSummary> {
+export async function consumeListingBatch(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  options: ConsumeOptions = {},
+): Promise<RunSummary> {
   const ctx = await openRun(env, { trigger: "queue", now: options.now, sources: options.sources });
   const resolved = resolveSources(env, options.sources);
   const byListing = new Map<string, Message<unknown>[]>();
   for (const message of batch.messages) {
     const parsed = ListingMessage.safeParse(message.body);
     if (!parsed.success) {
-      console.log(JSON.stringify({ event: "queue.poison", level: "error", id: message.id, problem: parsed.error.issues[0]?.message }));
+      console.log(
+        JSON.stringify({
+          event: "queue.poison",
+          level: "error",
+          id: message.id,
+          problem: parsed.error.issues[0]?.message,
+        }),
+      );
       message.retry();
       continue;
     }
@@ -81,7 +105,11 @@ export async function consumeListingBatch(batch: MessageBatch<unknown>, env: Env
   }
 
   const leaseMs = ctx.config.RUN_TIME_BUDGET_MS + 2 * ctx.config.FETCH_TIMEOUT_MS + 60_000;
-  const rows = await takeOverQueued(env.DB, [...byListing.keys()], QUEUE_OWNER, { owner: ctx.owner, now: ctx.now, leaseMs });
+  const rows = await takeOverQueued(env.DB, [...byListing.keys()], QUEUE_OWNER, {
+    owner: ctx.owner,
+    now: ctx.now,
+    leaseMs,
+  });
   const taken = new Set(rows.map((r) => r.id));
   // Already read by an earlier delivery, or no longer queued: nothing to do, and nothing twice.
   for (const [id, messages] of byListing) if (!taken.has(id)) for (const m of messages) m.ack();
@@ -97,7 +125,9 @@ export async function consumeListingBatch(batch: MessageBatch<unknown>, env: Env
           if (entry) await ingestListing(ctx, entry.source, entry.listing, row);
           for (const m of messages) m.ack();
         } catch (err) {
-          console.log(JSON.stringify({ event: "queue.retry", level: "error", listingId: row.id, message: String(err) }));
+          console.log(
+            JSON.stringify({ event: "queue.retry", level: "error", listingId: row.id, message: String(err) }),
+          );
           for (const m of messages) m.retry();
         }
       }

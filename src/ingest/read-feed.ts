@@ -3,12 +3,12 @@ import type { ResolvedListing } from "../sources";
 import type { ItemWrite } from "../store/items";
 import type { ListingOutcome, ListingRow } from "../store/listings";
 import type { SourceRunStats } from "../store/runs";
-import { Deferred, FetchError } from "./fetcher";
-import { FEED_ACCEPT, FeedParseError, parseFeedDocument, type FeedEntry } from "./feed";
+import { FEED_ACCEPT, type FeedEntry, FeedParseError, parseFeedDocument } from "./feed";
 import { mapFeedTerms } from "./feed/terms";
+import { Deferred, FetchError } from "./fetcher";
 import { extractArticle } from "./html/article";
 import type { RawArticle } from "./html/types";
-import { entryHash, normalizeFeedEntry, type ListingTerms } from "./normalize";
+import { entryHash, type ListingTerms, normalizeFeedEntry } from "./normalize";
 import {
   commitWrites,
   countItem,
@@ -16,11 +16,11 @@ import {
   errorMessage,
   fetchArticlePage,
   fetchListing,
-  mergeSeenStory,
-  recordError,
   type Incomplete,
-  withStoredState,
+  mergeSeenStory,
   type RunContext,
+  recordError,
+  withStoredState,
 } from "./run-context";
 import { htmlToText, sanitizeHtml } from "./sanitize";
 
@@ -57,7 +57,11 @@ export async function readFeedListing(
   }
   stats.itemsSeen += entries.length;
 
-  const feedTerms: ListingTerms = { countries: listing.def.countries, regions: listing.def.regions, topics: listing.def.topics };
+  const feedTerms: ListingTerms = {
+    countries: listing.def.countries,
+    regions: listing.def.regions,
+    topics: listing.def.topics,
+  };
   const incomplete = await ingestEntries(ctx, source, listing, entries, feedTerms, stats);
   if (incomplete === "deferred") return null;
   return {
@@ -69,7 +73,10 @@ export async function readFeedListing(
     shape: {
       bodyBytes,
       rowsMatched: entries.length,
-      drift: entries.length === 0 ? { code: "zero_items", message: `${listing.id} parsed zero items (a valid feed with no entries)` } : null,
+      drift:
+        entries.length === 0
+          ? { code: "zero_items", message: `${listing.id} parsed zero items (a valid feed with no entries)` }
+          : null,
     },
   };
 }
@@ -111,7 +118,16 @@ async function ingestEntries(
     const bodyHtml = article?.bodyHtml ?? entry.contentHtml ?? entry.summaryHtml;
     const contentHtml = bodyHtml ? await sanitizeHtml(bodyHtml, article ? entry.url : entry.baseUrl) : null;
     const summary = entry.summaryHtml ? clip(await htmlToText(entry.summaryHtml)) : null;
-    const story = await normalizeFeedEntry({ source, entry, feedTerms, contentHtml, summary, article, previous, now: ctx.nowIso });
+    const story = await normalizeFeedEntry({
+      source,
+      entry,
+      feedTerms,
+      contentHtml,
+      summary,
+      article,
+      previous,
+      now: ctx.nowIso,
+    });
     if (story.changed) {
       writes.push(story);
       countItem(ctx, stats, !previous);

@@ -7,7 +7,7 @@ import { Deferred, FetchError } from "./fetcher";
 import { extractArticle } from "./html/article";
 import { parseListing } from "./html/listing";
 import type { RawArticle, RawTeaser } from "./html/types";
-import { normalizeStory, teaserHash, type ListingTerms } from "./normalize";
+import { type ListingTerms, normalizeStory, teaserHash } from "./normalize";
 import {
   commitWrites,
   countItem,
@@ -15,12 +15,12 @@ import {
   errorMessage,
   fetchArticlePage,
   fetchListing,
+  type Incomplete,
   mergeSeenStory,
   nearEmpty,
-  recordError,
-  type Incomplete,
-  withStoredState,
   type RunContext,
+  recordError,
+  withStoredState,
 } from "./run-context";
 import { sanitizeHtml } from "./sanitize";
 
@@ -61,7 +61,11 @@ export async function readHtmlListing(
       : null;
   stats.itemsSeen += page.teasers.length;
 
-  const terms: ListingTerms = { countries: listing.def.countries, regions: listing.def.regions, topics: listing.def.topics };
+  const terms: ListingTerms = {
+    countries: listing.def.countries,
+    regions: listing.def.regions,
+    topics: listing.def.topics,
+  };
   const incomplete = await ingestTeasers(ctx, source, listing, page.teasers, terms, stats);
   if (incomplete === "deferred") return null; // keeps its schedule and validators: first in line next run
   return {
@@ -116,7 +120,15 @@ async function ingestTeasers(
         if (previous) continue;
       }
     }
-    const story = await normalizeStory({ source, teaser, listingTerms, article, contentHtml, previous, now: ctx.nowIso });
+    const story = await normalizeStory({
+      source,
+      teaser,
+      listingTerms,
+      article,
+      contentHtml,
+      previous,
+      now: ctx.nowIso,
+    });
     // No teaser hash for a teaser-only fallback, so the next read of the listing retries the article.
     const storedTeaserHash = source.enrich && !article && !skipArticle ? null : story.teaserHash;
     if (story.changed) {

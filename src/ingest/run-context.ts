@@ -1,11 +1,19 @@
-import { ConfigError, type Config, type Env } from "../env";
+import { type Config, ConfigError, type Env } from "../env";
 import type { Item } from "../model/item";
-import { getItem, getItemStates, setTeaserHashes, writeItems, type ItemWrite, type StoredItemState, type Term } from "../store/items";
+import {
+  getItem,
+  getItemStates,
+  type ItemWrite,
+  type StoredItemState,
+  setTeaserHashes,
+  type Term,
+  writeItems,
+} from "../store/items";
 import type { Drift, ListingRow, ReadShape } from "../store/listings";
 import { emptySourceStats, type RunCounters, type RunError, type SourceRunStats } from "../store/runs";
-import { FetchError, type FetchResult, type SubrequestBudget } from "./fetcher";
 import { itemIdFor } from "./canonical";
-import { contentHashOf, termsOf, withListingTerms, type ListingTerms } from "./normalize";
+import { FetchError, type FetchResult, type SubrequestBudget } from "./fetcher";
+import { contentHashOf, type ListingTerms, termsOf, withListingTerms } from "./normalize";
 import type { PoliteClient } from "./politeness";
 
 /** Everything one run shares: clock, budget, client, counters. Also what a queue consumer would build. */
@@ -76,7 +84,12 @@ export async function mergeSeenStory(
 ): Promise<ItemWrite | null> {
   const needsSourceTerm = !previous.sources.includes(sourceId);
   const covered = (have: string[], add: string[]) => add.every((v) => have.includes(v));
-  if (!needsSourceTerm && covered(previous.countries, terms.countries) && covered(previous.regions, terms.regions) && covered(previous.topics, terms.topics)) {
+  if (
+    !needsSourceTerm &&
+    covered(previous.countries, terms.countries) &&
+    covered(previous.regions, terms.regions) &&
+    covered(previous.topics, terms.topics)
+  ) {
     return null;
   }
   const stored = await getItem(ctx.env.DB, previous.id);
@@ -102,7 +115,11 @@ export async function fetchListing(
   stats: SourceRunStats,
   accept?: string,
 ): Promise<{ kind: "not-modified" } | { kind: "ok"; page: Extract<FetchResult, { kind: "ok" }>; bodyBytes: number }> {
-  const result = await ctx.client.get(url, { etag: row.etag, lastModified: row.last_modified, ...(accept ? { accept } : {}) });
+  const result = await ctx.client.get(url, {
+    etag: row.etag,
+    lastModified: row.last_modified,
+    ...(accept ? { accept } : {}),
+  });
   if (result.kind === "not-modified") {
     ctx.counters.notModified++;
     stats.notModified++;
@@ -114,7 +131,11 @@ export async function fetchListing(
 }
 
 /** A story's own page (unconditional), counted as an article fetch. */
-export async function fetchArticlePage(ctx: RunContext, url: string, stats: SourceRunStats): Promise<Extract<FetchResult, { kind: "ok" }>> {
+export async function fetchArticlePage(
+  ctx: RunContext,
+  url: string,
+  stats: SourceRunStats,
+): Promise<Extract<FetchResult, { kind: "ok" }>> {
   const page = await ctx.client.get(url);
   if (page.kind !== "ok") throw new FetchError("unexpected 304 for an unconditional request", url, 304);
   ctx.counters.articlesFetched++;
@@ -132,12 +153,19 @@ export async function withStoredState<T extends { url: string }>(
 ): Promise<{ story: T; id: string; previous: StoredItemState | null }[]> {
   const withIds = await Promise.all(stories.map(async (story) => ({ story, id: await itemIdFor(story.url) })));
   const unique = [...new Map(withIds.map((w) => [w.id, w])).values()];
-  const states = await getItemStates(ctx.env.DB, unique.map((u) => u.id));
+  const states = await getItemStates(
+    ctx.env.DB,
+    unique.map((u) => u.id),
+  );
   return unique.map((u) => ({ ...u, previous: states.get(u.id) ?? null }));
 }
 
 /** Writes a listing's changes and notes the feeds they touch (for cache invalidation and WebSub). */
-export async function commitWrites(ctx: RunContext, writes: ItemWrite[], teaserOnly: { id: string; teaserHash: string }[]): Promise<void> {
+export async function commitWrites(
+  ctx: RunContext,
+  writes: ItemWrite[],
+  teaserOnly: { id: string; teaserHash: string }[],
+): Promise<void> {
   await writeItems(ctx.env.DB, writes);
   await setTeaserHashes(ctx.env.DB, teaserOnly);
   for (const w of writes) {
@@ -172,7 +200,9 @@ export function recordError(ctx: RunContext, sourceId: string, listingId: string
     ctx.sourceOk.set(sourceId, message);
     statsFor(ctx, sourceId).errors++;
   }
-  console.log(JSON.stringify({ event: "ingest.error", level: "error", runId: ctx.runId, sourceId, listingId, url, message }));
+  console.log(
+    JSON.stringify({ event: "ingest.error", level: "error", runId: ctx.runId, sourceId, listingId, url, message }),
+  );
 }
 
 export function errorMessage(err: unknown): string {

@@ -1,20 +1,33 @@
-import { readConfig, userAgent, type Env } from "../env";
+import { type Env, readConfig, userAgent } from "../env";
 import type { Source } from "../model/source";
-import { resolveSources, type ResolvedListing, type ResolvedSource } from "../sources";
+import { type ResolvedListing, type ResolvedSource, resolveSources } from "../sources";
 import { feedCatalog } from "../sources/feeds";
 import { invalidateFeeds } from "../store/feed-cache";
 import type { TermKind } from "../store/items";
 import { claimDueListings, countWaitingListings, releaseLeases, releaseListing } from "../store/leases";
-import { dropBackfillAfter, recordListingOutcome, syncConfiguredSources, type ListingOutcome, type ListingRow } from "../store/listings";
+import {
+  dropBackfillAfter,
+  type ListingOutcome,
+  type ListingRow,
+  recordListingOutcome,
+  syncConfiguredSources,
+} from "../store/listings";
 import { pruneExpired } from "../store/retention";
-import { finishRun, pruneRunHistory, recordSourceHealth, startRun, type RunCounters, type RunError, type SourceRunStats } from "../store/runs";
+import {
+  finishRun,
+  pruneRunHistory,
+  type RunCounters,
+  type RunError,
+  recordSourceHealth,
+  type SourceRunStats,
+  startRun,
+} from "../store/runs";
 import { Deferred, FetchError, SubrequestBudget } from "./fetcher";
 import { PoliteClient } from "./politeness";
-import { publishChangedFeeds } from "./websub";
 import { readFeedListing } from "./read-feed";
 import { readHtmlListing } from "./read-html";
-import { DriftError, errorMessage, recordError, statsFor, type RunContext } from "./run-context";
-
+import { DriftError, errorMessage, type RunContext, recordError, statsFor } from "./run-context";
+import { publishChangedFeeds } from "./websub";
 
 export interface IngestOptions {
   trigger: "cron" | "admin" | "queue";
@@ -85,7 +98,10 @@ export async function runIngest(env: Env, options: IngestOptions): Promise<RunSu
 }
 
 /** Starts a run: checks the config, syncs the sources table, records the run row. */
-export async function openRun(env: Env, options: Pick<IngestOptions, "trigger" | "now" | "sources">): Promise<RunContext> {
+export async function openRun(
+  env: Env,
+  options: Pick<IngestOptions, "trigger" | "now" | "sources">,
+): Promise<RunContext> {
   const realStart = Date.now();
   const now = options.now ?? realStart;
   const config = readConfig(env);
@@ -144,7 +160,11 @@ export async function syncSources(env: Env, resolved: ResolvedSource[]): Promise
 }
 
 /** Ends a run: gives back unread leases, records counters and health, invalidates feeds, logs. */
-export async function closeRun(ctx: RunContext, waiting = 0, extraInvalidations: Iterable<string> = []): Promise<RunSummary> {
+export async function closeRun(
+  ctx: RunContext,
+  waiting = 0,
+  extraInvalidations: Iterable<string> = [],
+): Promise<RunSummary> {
   const db = ctx.env.DB;
   ctx.counters.subrequests = ctx.budget.used;
   await releaseLeases(db, ctx.owner);
@@ -165,7 +185,10 @@ export async function closeRun(ctx: RunContext, waiting = 0, extraInvalidations:
   // Subscribers of exactly the feeds that gained or changed items hear of it now (WebSub);
   // feeds that only lost expired items are not news. One or two requests, inside the margin
   // SUBREQUEST_BUDGET leaves under the platform limit.
-  const websub = ctx.changedFeeds.size > 0 ? await publishChangedFeeds(ctx.env, [...ctx.changedFeeds]) : { published: [], errors: [] };
+  const websub =
+    ctx.changedFeeds.size > 0
+      ? await publishChangedFeeds(ctx.env, [...ctx.changedFeeds])
+      : { published: [], errors: [] };
   const summary: RunSummary = {
     runId: ctx.runId,
     startedAt: ctx.nowIso,
@@ -204,7 +227,10 @@ export function resolveListing(
   const def = m && defs.find((d) => d.path === m[1]);
   if (!m || !def) return null;
   const page = Number(m[2]);
-  return { source, listing: { id: row.id, url: `${source.baseUrl}${def.path}${page > 0 ? `?page=${page}` : ""}`, def, page } };
+  return {
+    source,
+    listing: { id: row.id, url: `${source.baseUrl}${def.path}${page > 0 ? `?page=${page}` : ""}`, def, page },
+  };
 }
 
 /**
@@ -248,7 +274,13 @@ export async function ingestListing(
   return "done";
 }
 
-function failedOutcome(ctx: RunContext, source: { id: string; pollMinutes: number }, listing: ResolvedListing, row: ListingRow, err: unknown): ListingOutcome {
+function failedOutcome(
+  ctx: RunContext,
+  source: { id: string; pollMinutes: number },
+  listing: ResolvedListing,
+  row: ListingRow,
+  err: unknown,
+): ListingOutcome {
   const failures = row.consecutive_failures + 1;
   const status = err instanceof FetchError ? err.status : null;
   let nextFetchAt = ctx.now + backoffMs(source.pollMinutes * 60_000, failures, status);
@@ -273,7 +305,12 @@ function failedOutcome(ctx: RunContext, source: { id: string; pollMinutes: numbe
  * Exponential backoff with jitter for a failing listing: the poll interval × 2^failures, ±20 %,
  * at most a day; a 410 Gone waits the whole day at once.
  */
-export function backoffMs(pollMs: number, failures: number, status: number | null, random: () => number = Math.random): number {
+export function backoffMs(
+  pollMs: number,
+  failures: number,
+  status: number | null,
+  random: () => number = Math.random,
+): number {
   if (status === 410) return MAX_BACKOFF_MS;
   const base = pollMs * 2 ** Math.min(Math.max(failures, 1), 30);
   return Math.min(Math.round(base * (0.8 + 0.4 * random())), MAX_BACKOFF_MS);
@@ -298,4 +335,3 @@ async function pruneStep(ctx: RunContext): Promise<string[]> {
     return [];
   }
 }
-

@@ -33,31 +33,129 @@ import { HTTP_SCHEMES, imageUrl, LINK_SCHEMES, resolveUrl } from "./html/urls";
 
 /** Allowed elements and, for each, its allowed attributes. */
 const ALLOWED: Record<string, readonly string[]> = {
-  p: [], br: [], a: ["href", "title"], em: [], strong: [], b: [], i: [], u: [], s: [], sub: [], sup: [],
-  blockquote: ["cite"], q: ["cite"], cite: [], ul: [], ol: [], li: [], h2: [], h3: [], h4: [], h5: [], h6: [],
-  figure: [], figcaption: [], img: ["src", "alt", "title", "width", "height"], pre: [], code: [],
-  table: [], caption: [], thead: [], tbody: [], tfoot: [], tr: [], th: ["colspan", "rowspan"], td: ["colspan", "rowspan"],
-  hr: [], span: [], div: [], abbr: ["title"], time: ["datetime"], small: [], mark: [], dl: [], dt: [], dd: [],
+  p: [],
+  br: [],
+  a: ["href", "title"],
+  em: [],
+  strong: [],
+  b: [],
+  i: [],
+  u: [],
+  s: [],
+  sub: [],
+  sup: [],
+  blockquote: ["cite"],
+  q: ["cite"],
+  cite: [],
+  ul: [],
+  ol: [],
+  li: [],
+  h2: [],
+  h3: [],
+  h4: [],
+  h5: [],
+  h6: [],
+  figure: [],
+  figcaption: [],
+  img: ["src", "alt", "title", "width", "height"],
+  pre: [],
+  code: [],
+  table: [],
+  caption: [],
+  thead: [],
+  tbody: [],
+  tfoot: [],
+  tr: [],
+  th: ["colspan", "rowspan"],
+  td: ["colspan", "rowspan"],
+  hr: [],
+  span: [],
+  div: [],
+  abbr: ["title"],
+  time: ["datetime"],
+  small: [],
+  mark: [],
+  dl: [],
+  dt: [],
+  dd: [],
 };
 
 /** Elements emitted under another allowed name. */
 const RENAMED: Record<string, string> = {
-  h1: "h2", section: "div", article: "div", aside: "div", header: "div", footer: "div", main: "div", nav: "div",
-  address: "div", center: "div", details: "div", summary: "div", hgroup: "div", strike: "s", tt: "code",
+  h1: "h2",
+  section: "div",
+  article: "div",
+  aside: "div",
+  header: "div",
+  footer: "div",
+  main: "div",
+  nav: "div",
+  address: "div",
+  center: "div",
+  details: "div",
+  summary: "div",
+  hgroup: "div",
+  strike: "s",
+  tt: "code",
 };
 
 /** Elements dropped together with everything inside them. */
 const DROPPED = new Set([
-  "script", "style", "iframe", "object", "embed", "form", "input", "button", "select", "option", "textarea",
-  "noscript", "template", "svg", "math", "frame", "frameset", "applet", "base", "meta", "link", "title", "head",
-  "noembed", "noframes", "xmp", "plaintext", "canvas", "audio", "video", "dialog",
+  "script",
+  "style",
+  "iframe",
+  "object",
+  "embed",
+  "form",
+  "input",
+  "button",
+  "select",
+  "option",
+  "textarea",
+  "noscript",
+  "template",
+  "svg",
+  "math",
+  "frame",
+  "frameset",
+  "applet",
+  "base",
+  "meta",
+  "link",
+  "title",
+  "head",
+  "noembed",
+  "noframes",
+  "xmp",
+  "plaintext",
+  "canvas",
+  "audio",
+  "video",
+  "dialog",
 ]);
 
 const URL_ATTRIBUTES: Record<string, readonly string[]> = { href: LINK_SCHEMES, src: HTTP_SCHEMES, cite: HTTP_SCHEMES };
 const NUMBER_ATTRIBUTES = new Set(["width", "height", "colspan", "rowspan"]);
 
 /** Starting one of these closes an open <p> (the HTML parser does the same). */
-const CLOSES_P = new Set(["p", "div", "ul", "ol", "dl", "table", "blockquote", "pre", "figure", "figcaption", "h2", "h3", "h4", "h5", "h6", "hr"]);
+const CLOSES_P = new Set([
+  "p",
+  "div",
+  "ul",
+  "ol",
+  "dl",
+  "table",
+  "blockquote",
+  "pre",
+  "figure",
+  "figcaption",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "hr",
+]);
 /** Starting the key closes the nearest open element of the listed names, unless a boundary comes first. */
 const IMPLIED_END: Record<string, { closes: readonly string[]; boundaries: readonly string[] }> = {
   li: { closes: ["li"], boundaries: ["ul", "ol", "table", "td", "th", "blockquote", "figure"] },
@@ -214,7 +312,8 @@ export async function sanitizeByRebuilding(html: string, baseUrl: string): Promi
  *   copied into the output;
  * - a tag left unterminated at the end, and NUL characters.
  */
-const NEEDS_REBUILD = /<(?![A-Za-z/!])|<\/(?![A-Za-z])|<!(?!--)|<\/[A-Za-z][^\t\n\f\r />]*[\t\n\f\r /][\t\n\f\r ]*[^\t\n\f\r >]|<[^>]*$|\0/;
+const NEEDS_REBUILD =
+  /<(?![A-Za-z/!])|<\/(?![A-Za-z])|<!(?!--)|<\/[A-Za-z][^\t\n\f\r />]*[\t\n\f\r /][\t\n\f\r ]*[^\t\n\f\r >]|<[^>]*$|\0/;
 
 /** An output tag; in fast-path output no `>` occurs inside attribute values (all are re-set, escaped). */
 const OUTPUT_TAG = /<(\/?)([a-z][a-z0-9]*)[^>]*>/gi;
@@ -285,9 +384,40 @@ export async function sanitizeHtml(html: string, baseUrl: string): Promise<strin
 
 /** Elements that separate words: text on either side of them must not run together. */
 const BREAKS = new Set([
-  "p", "div", "br", "hr", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption",
-  "pre", "table", "tr", "td", "th", "caption", "ul", "ol", "dl", "section", "article", "aside", "header", "footer",
-  "main", "nav", "address", "img",
+  "p",
+  "div",
+  "br",
+  "hr",
+  "li",
+  "dt",
+  "dd",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "blockquote",
+  "figure",
+  "figcaption",
+  "pre",
+  "table",
+  "tr",
+  "td",
+  "th",
+  "caption",
+  "ul",
+  "ol",
+  "dl",
+  "section",
+  "article",
+  "aside",
+  "header",
+  "footer",
+  "main",
+  "nav",
+  "address",
+  "img",
 ]);
 
 /**

@@ -1,4 +1,4 @@
-import { KIND_WEIGHT, foldTerm, gazetteer, termKinds, type TermSpec } from "../sources/gazetteer";
+import { foldTerm, gazetteer, KIND_WEIGHT, type TermSpec, termKinds } from "../sources/gazetteer";
 import { topicWithParents } from "../sources/taxonomy";
 import { topicLexicon } from "../sources/topic-lexicon";
 
@@ -118,7 +118,10 @@ const LATIN_ONLY = /^[\p{Script=Latin}\p{N} .'-]+$/u;
 
 /** ё as е, curly apostrophes as straight: one-for-one, so offsets stay those of the input. */
 function normalizeText(text: string): string {
-  return text.replace(/ё/g, "е").replace(/Ё/g, "Е").replace(/[’‘ʼ`]/g, "'");
+  return text
+    .replace(/ё/g, "е")
+    .replace(/Ё/g, "Е")
+    .replace(/[’‘ʼ`]/g, "'");
 }
 
 /**
@@ -144,14 +147,24 @@ function pairKey(s: string, i: number): number {
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 /** Letter or digit, by ranges for Latin and Cyrillic (nearly all text here), by regex otherwise. */
 function isWordChar(code: number): boolean {
-  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39);
-  if ((code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7) || (code >= 0x400 && code <= 0x4ff)) return true;
+  if (code < 0x80)
+    return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39);
+  if ((code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7) || (code >= 0x400 && code <= 0x4ff))
+    return true;
   return !Number.isNaN(code) && LETTER_OR_DIGIT.test(String.fromCharCode(code));
 }
 
 /** Space, no-break space, hyphen and dashes: what joins the words of a term. */
 function isSeparator(code: number): boolean {
-  return code === 0x20 || code === 0xa0 || code === 0x2d || (code >= 0x2010 && code <= 0x2014) || code === 0x09 || code === 0x0a || code === 0x0d;
+  return (
+    code === 0x20 ||
+    code === 0xa0 ||
+    code === 0x2d ||
+    (code >= 0x2010 && code <= 0x2014) ||
+    code === 0x09 ||
+    code === 0x0a ||
+    code === 0x0d
+  );
 }
 
 /** Length of the match of `term` at `start`, or -1. `folded` is `text` folded, same offsets. */
@@ -176,15 +189,28 @@ function matchAt(term: CompiledTerm, text: string, folded: string, start: number
 class TermMatcher {
   private readonly byKey = new Map<number, CompiledTerm[]>();
 
-  add(text: string, owner: string | null, weight: number, options: { caseSensitive?: boolean; unlessId?: string } = {}): void {
+  add(
+    text: string,
+    owner: string | null,
+    weight: number,
+    options: { caseSensitive?: boolean; unlessId?: string } = {},
+  ): void {
     const caseSensitive = options.caseSensitive === true;
     const normalized = normalizeText(text);
-    const words = (caseSensitive ? normalized : foldTerm(normalized)).split(/[ -]+/).map((w) =>
-      w.endsWith("*") ? { literal: w.slice(0, -1), stem: true } : { literal: w, stem: false },
-    );
+    const words = (caseSensitive ? normalized : foldTerm(normalized))
+      .split(/[ -]+/)
+      .map((w) => (w.endsWith("*") ? { literal: w.slice(0, -1), stem: true } : { literal: w, stem: false }));
     // English plurals (Armenians, Kazakhs) without listing them; never for case-sensitive acronyms.
     const plural = !caseSensitive && !text.includes("*") && LATIN_ONLY.test(text) && /\p{L}$/u.test(text);
-    const term: CompiledTerm = { owner, weight, text, words, caseSensitive, plural, unlessId: options.unlessId ?? null };
+    const term: CompiledTerm = {
+      owner,
+      weight,
+      text,
+      words,
+      caseSensitive,
+      plural,
+      unlessId: options.unlessId ?? null,
+    };
     const key = pairKey(foldTerm(normalized), 0);
     const list = this.byKey.get(key) ?? [];
     list.push(term);
@@ -240,7 +266,10 @@ const contextMatcher = new TermMatcher();
 let contextLists = 0;
 
 function addGazetteerTerm(matcher: TermMatcher, spec: TermSpec, owner: string, weight: number): void {
-  if (typeof spec === "string") return matcher.add(spec, owner, weight);
+  if (typeof spec === "string") {
+    matcher.add(spec, owner, weight);
+    return;
+  }
   let unlessId: string | undefined;
   if (spec.unless) {
     unlessId = `context-${contextLists++}`;
@@ -252,7 +281,8 @@ function addGazetteerTerm(matcher: TermMatcher, spec: TermSpec, owner: string, w
 function compileGazetteer(): TermMatcher {
   const matcher = new TermMatcher();
   for (const [slug, terms] of Object.entries(gazetteer.countries)) {
-    for (const kind of termKinds) for (const spec of terms[kind]) addGazetteerTerm(matcher, spec, slug, KIND_WEIGHT[kind]);
+    for (const kind of termKinds)
+      for (const spec of terms[kind]) addGazetteerTerm(matcher, spec, slug, KIND_WEIGHT[kind]);
   }
   for (const text of gazetteer.nonMentions) matcher.add(text, null, 0);
   return matcher.seal();
@@ -351,9 +381,11 @@ function pickCountries(tallies: Map<string, Tally>): Candidate[] {
   let kept = 0;
   return ranked.map(([slug, t]) => {
     let reason = "kept";
-    if (t.zones.title === 0 && t.zones.summary === 0 && t.zones.body < COUNTRY_RULES.minBodyMentions) reason = "a single mention, in the body";
+    if (t.zones.title === 0 && t.zones.summary === 0 && t.zones.body < COUNTRY_RULES.minBodyMentions)
+      reason = "a single mention, in the body";
     else if (t.score < COUNTRY_RULES.minScore) reason = `score below ${COUNTRY_RULES.minScore}`;
-    else if (t.score < leader * COUNTRY_RULES.minShareOfLeader) reason = `score below ${COUNTRY_RULES.minShareOfLeader} of the leading country's`;
+    else if (t.score < leader * COUNTRY_RULES.minShareOfLeader)
+      reason = `score below ${COUNTRY_RULES.minShareOfLeader} of the leading country's`;
     else if (kept >= COUNTRY_RULES.max) reason = `beyond the ${COUNTRY_RULES.max} highest`;
     if (reason === "kept") kept++;
     return { slug, score: round(t.score), kept: reason === "kept", reason, hits: t.hits };
@@ -372,7 +404,8 @@ function pickTopics(tallies: Map<string, Tally>, mentionedCountries: Set<string>
     let reason = "kept";
     if (!eligible(slug)) reason = `needs a mention of ${topicLexicon[slug]?.requiresCountry?.join(" or ")}`;
     else if (t.score < TOPIC_RULES.minScore) reason = `score below ${TOPIC_RULES.minScore}`;
-    else if (t.score < leader * TOPIC_RULES.minShareOfLeader) reason = `score below ${TOPIC_RULES.minShareOfLeader} of the leading topic's`;
+    else if (t.score < leader * TOPIC_RULES.minShareOfLeader)
+      reason = `score below ${TOPIC_RULES.minShareOfLeader} of the leading topic's`;
     return { slug, score: round(t.score), kept: reason === "kept", reason, hits: t.hits };
   });
   // A kept sub-topic stands for its parent (feeds file it under the parent anyway).

@@ -1,4 +1,4 @@
-import { readConfig, userAgent, type Env } from "../env";
+import { type Env, readConfig, userAgent } from "../env";
 import { FEED_FORMATS, findFeed } from "../sources/feeds";
 
 // Topic URLs per publish request: hubs accept repeated hub.url, but keep requests modest.
@@ -28,7 +28,10 @@ export async function publishChangedFeeds(env: Env, changedFeeds: string[]): Pro
   });
   for (let i = 0; i < topics.length; i += TOPICS_PER_REQUEST) {
     const batch = topics.slice(i, i + TOPICS_PER_REQUEST);
-    const body = new URLSearchParams([["hub.mode", "publish"], ...batch.map((t) => ["hub.url", t] as [string, string])]);
+    const body = new URLSearchParams([
+      ["hub.mode", "publish"],
+      ...batch.map((t) => ["hub.url", t] as [string, string]),
+    ]);
     try {
       const r = await fetch(config.WEBSUB_HUB_URL, {
         method: "POST",

@@ -15,7 +15,10 @@ const Timestamp = z.iso.datetime();
 export const ApiError = z
   .object({
     error: z.object({
-      code: z.string().regex(/^[a-z0-9_]+$/).meta({ description: "Machine-readable reason, e.g. invalid_limit or unknown_parameter." }),
+      code: z
+        .string()
+        .regex(/^[a-z0-9_]+$/)
+        .meta({ description: "Machine-readable reason, e.g. invalid_limit or unknown_parameter." }),
       message: z.string().meta({ description: "What was wrong, for people." }),
       details: z
         .record(z.string(), z.unknown())
@@ -32,7 +35,10 @@ export const ItemsPage = z
       .string()
       .nullable()
       .meta({ description: "Pass as `cursor` with the same filters for the next page; null on the last page." }),
-    next_url: z.url().nullable().meta({ description: "This request's URL with `cursor` set to next_cursor; null on the last page." }),
+    next_url: z
+      .url()
+      .nullable()
+      .meta({ description: "This request's URL with `cursor` set to next_cursor; null on the last page." }),
   })
   .meta({ title: "ItemsPage", description: "One page of items." });
 export type ItemsPage = z.infer<typeof ItemsPage>;
@@ -79,7 +85,9 @@ export const SourceStatus = z
     language: z.string().min(2),
     homepage: z.url(),
     enabled: z.boolean(),
-    lastSuccessAt: Timestamp.nullable().meta({ description: "End of the last run in which the source was read without error." }),
+    lastSuccessAt: Timestamp.nullable().meta({
+      description: "End of the last run in which the source was read without error.",
+    }),
     lastError: z
       .object({ message: z.string(), at: Timestamp.nullable() })
       .nullable()

@@ -6,8 +6,8 @@ import {
   FeedsResponse,
   ItemResponse,
   ItemsPage,
-  SourcesResponse,
   SourceStatus,
+  SourcesResponse,
   TaxonomyResponse,
 } from "./api";
 import { Item } from "./item";
@@ -98,7 +98,8 @@ const FILES: { file: string; schema: z.ZodType; io: "input" | "output" }[] = [
 /** Every file of schemas/, by name: the standalone JSON Schemas and openapi.json. */
 export function schemaFiles(): Record<string, Json> {
   const out: Record<string, Json> = {};
-  for (const f of FILES) out[f.file] = annotate(z.toJSONSchema(f.schema, { target: "draft-2020-12", io: f.io }) as Json);
+  for (const f of FILES)
+    out[f.file] = annotate(z.toJSONSchema(f.schema, { target: "draft-2020-12", io: f.io }) as Json);
   out["openapi.json"] = openApiDocument();
   return out;
 }
@@ -125,11 +126,18 @@ function buildOpenApi(): Json {
   const json = (schema: Json) => ({ "application/json": { schema } });
   const ok = (description: string, schema: Json, extraHeaders: string[] = []) => ({
     description,
-    headers: Object.fromEntries(["ETag", "Cache-Control", "Access-Control-Allow-Origin", ...extraHeaders].map((h) => [h, { $ref: `#/components/headers/${h}` }])),
+    headers: Object.fromEntries(
+      ["ETag", "Cache-Control", "Access-Control-Allow-Origin", ...extraHeaders].map((h) => [
+        h,
+        { $ref: `#/components/headers/${h}` },
+      ]),
+    ),
     content: json(schema),
   });
   const errors = (...codes: ("400" | "404")[]) => ({
-    ...Object.fromEntries(codes.map((code) => [code, { $ref: `#/components/responses/${code === "400" ? "BadRequest" : "NotFound"}` }])),
+    ...Object.fromEntries(
+      codes.map((code) => [code, { $ref: `#/components/responses/${code === "400" ? "BadRequest" : "NotFound"}` }]),
+    ),
     "500": { $ref: "#/components/responses/ServerError" },
   });
   const notModified = { "304": { $ref: "#/components/responses/NotModified" } };
@@ -180,27 +188,21 @@ function buildOpenApi(): Json {
         [],
         { "200": ok("The feed catalog.", ref("FeedsResponse")), ...notModified, ...errors("400") },
       ),
-      "/api/taxonomy": op(
-        "getTaxonomy",
-        "Regions with countries, topics with sub-topics",
-        noParams,
-        [],
-        { "200": ok("The taxonomy.", ref("TaxonomyResponse")), ...notModified, ...errors("400") },
-      ),
-      "/api/sources": op(
-        "listSources",
-        "Configured sources and their health",
-        noParams,
-        [],
-        { "200": ok("Every configured source.", ref("SourcesResponse")), ...notModified, ...errors("400") },
-      ),
-      "/openapi.json": op(
-        "getOpenApi",
-        "This document",
-        noParams,
-        [],
-        { "200": ok("OpenAPI 3.1.", { type: "object" }), ...notModified, ...errors("400") },
-      ),
+      "/api/taxonomy": op("getTaxonomy", "Regions with countries, topics with sub-topics", noParams, [], {
+        "200": ok("The taxonomy.", ref("TaxonomyResponse")),
+        ...notModified,
+        ...errors("400"),
+      }),
+      "/api/sources": op("listSources", "Configured sources and their health", noParams, [], {
+        "200": ok("Every configured source.", ref("SourcesResponse")),
+        ...notModified,
+        ...errors("400"),
+      }),
+      "/openapi.json": op("getOpenApi", "This document", noParams, [], {
+        "200": ok("OpenAPI 3.1.", { type: "object" }),
+        ...notModified,
+        ...errors("400"),
+      }),
       "/docs": {
         get: {
           operationId: "getDocs",
@@ -220,7 +222,8 @@ function buildOpenApi(): Json {
       responses: {
         NotModified: { description: "The ETag sent in If-None-Match still matches: keep your copy." },
         BadRequest: {
-          description: "A query parameter is unknown, repeated, or has a value that is not allowed; `details` says what is.",
+          description:
+            "A query parameter is unknown, repeated, or has a value that is not allowed; `details` says what is.",
           content: json(ref("ApiError")),
         },
         NotFound: { description: "No such item.", content: json(ref("ApiError")) },
@@ -229,8 +232,14 @@ function buildOpenApi(): Json {
       headers: {
         ETag: { description: "A hash of the body; send it back in If-None-Match.", schema: { type: "string" } },
         "Last-Modified": { description: "The item's updatedAt.", schema: { type: "string" } },
-        "Cache-Control": { description: "How long the answer may be reused without asking.", schema: { type: "string" } },
-        "Access-Control-Allow-Origin": { description: "Always *: any web page may read the API.", schema: { type: "string" } },
+        "Cache-Control": {
+          description: "How long the answer may be reused without asking.",
+          schema: { type: "string" },
+        },
+        "Access-Control-Allow-Origin": {
+          description: "Always *: any web page may read the API.",
+          schema: { type: "string" },
+        },
       },
     },
   };
@@ -243,7 +252,9 @@ function queryParameter(name: string, spec: ParamSpec): Json {
     in: "query",
     required: false,
     description: spec.description,
-    ...(spec.repeatable ? { style: "form", explode: true, schema: { type: "array", items: value } } : { schema: value }),
+    ...(spec.repeatable
+      ? { style: "form", explode: true, schema: { type: "array", items: value } }
+      : { schema: value }),
   };
 }
 

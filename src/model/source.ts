@@ -75,7 +75,10 @@ export const HtmlSource = z.object({
   kind: z.literal("html"),
   /** Default base URL; `baseUrlVar` names a Worker var that overrides it (mirrors, fixtures). */
   baseUrl: z.url({ protocol: /^https?$/ }),
-  baseUrlVar: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional(),
+  baseUrlVar: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/)
+    .optional(),
   listings: z.array(ListingDef).min(1),
   listingSelectors: ListingSelectors,
   /** Fetch each new or changed story's page for full text and tags. */
@@ -141,7 +144,10 @@ export const FeedSource = z.object({
    * A Worker var whose value (an origin, optionally with a path prefix) replaces the origin of
    * feedUrl and of every extra feed, keeping their paths: mirrors, fixtures, the demo.
    */
-  baseUrlVar: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional(),
+  baseUrlVar: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/)
+    .optional(),
   /** Fetch each new item's page for full content (with articleSelectors); off for full-text feeds. */
   enrich: z.boolean().default(false),
   articleSelectors: ArticleSelectors.optional(),

@@ -32,7 +32,10 @@ export function renderApiDocs(doc: Json): string {
     Object.entries(methods).map(([method, op]) => ({ path, method, op })),
   );
   const nav = `<nav><h2>Contents</h2><ul>${operations
-    .map(({ path, method, op }) => `<li><a href="#${anchor(String(op.operationId))}">${method.toUpperCase()} ${escapeHtml(path)}</a></li>`)
+    .map(
+      ({ path, method, op }) =>
+        `<li><a href="#${anchor(String(op.operationId))}">${method.toUpperCase()} ${escapeHtml(path)}</a></li>`,
+    )
     .join("")}${Object.keys(schemas)
     .map((name) => `<li><a href="#schema-${anchor(name)}">${escapeHtml(name)}</a> (schema)</li>`)
     .join("")}</ul></nav>`;

@@ -68,9 +68,7 @@ interface EntryContext {
 function renderEntry(out: string[], context: EntryContext, item: Item): void {
   const { doc } = context;
   const lang =
-    doc.language === null || item.language !== doc.language
-      ? ` xml:lang="${escapeAttribute(item.language)}"`
-      : "";
+    doc.language === null || item.language !== doc.language ? ` xml:lang="${escapeAttribute(item.language)}"` : "";
   out.push(`<entry${lang}>`);
   out.push(textElement("id", itemIdentifier(item)));
   out.push(`<title type="text">${escapeText(item.title)}</title>`);
@@ -106,8 +104,7 @@ function sourceElements(context: EntryContext, item: Item): { author: string; so
   if (xml === undefined) {
     const source = sourceCredit(context.doc, item);
     const name = escapeText(source.name);
-    const homepage =
-      source.homepage === null ? "" : `\n${link("alternate", source.homepage, "text/html")}`;
+    const homepage = source.homepage === null ? "" : `\n${link("alternate", source.homepage, "text/html")}`;
     xml = {
       author: `<author><name>${name}</name></author>`,
       source: `<source>\n<title type="text">${name}</title>${homepage}\n</source>`,

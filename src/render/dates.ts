@@ -14,8 +14,7 @@
  */
 export const EMPTY_FEED_UPDATED = "1970-01-01T00:00:00Z";
 
-const ISO_UTC =
-  /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(?:\.(\d+))?Z$/;
+const ISO_UTC = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(?:\.(\d+))?Z$/;
 
 const DAY_MS = 86_400_000;
 const WEEKDAYS = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]; // 1970-01-01 was a Thursday
@@ -60,7 +59,8 @@ export function rfc822(iso: string): string {
   return `${weekday}, ${p.day} ${month} ${p.year} ${p.hour}:${p.minute}:${p.second} GMT`;
 }
 
-const CANONICAL_WHOLE_SECOND = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.000Z$/;
+const CANONICAL_WHOLE_SECOND =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.000Z$/;
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -86,7 +86,5 @@ export function rfc3339(iso: string): string {
   const fraction = p.fraction === "" ? "" : `.${p.fraction}`;
   // join, not a template literal: it returns a flat string, which keeps JSON.stringify on its fast
   // path (see itemIdentifier in common.ts).
-  return [p.year, "-", p.month, "-", p.day, "T", p.hour, ":", p.minute, ":", p.second, fraction, "Z"].join(
-    "",
-  );
+  return [p.year, "-", p.month, "-", p.day, "T", p.hour, ":", p.minute, ":", p.second, fraction, "Z"].join("");
 }

@@ -22,7 +22,8 @@ export function escapeHtml(s: string): string {
  */
 export function renderIndexPage(origin: string, listings: FeedListing[]): string {
   const byKind = (kind: string) => listings.filter((l) => l.feed.kind === kind);
-  const childrenOf = (kind: string, parent: string) => listings.filter((l) => l.feed.kind === kind && l.feed.parent === parent);
+  const childrenOf = (kind: string, parent: string) =>
+    listings.filter((l) => l.feed.kind === kind && l.feed.parent === parent);
   const discovery = listings
     .flatMap((l) =>
       (Object.keys(FORMAT_LABEL) as FeedFormat[]).map(
@@ -73,7 +74,9 @@ ${regionSections}
 ${topicSections}
 </ul></section>
 <section aria-labelledby="sources"><h2 id="sources">Sources</h2><ul>
-${byKind("source").map((s) => entry(origin, s, [])).join("\n")}
+${byKind("source")
+  .map((s) => entry(origin, s, []))
+  .join("\n")}
 </ul></section>
 </main>
 </body>

@@ -153,7 +153,6 @@ export function htmlExcerpt(html: string, limit: number): string {
   }
   const space = text.lastIndexOf(" ", limit);
   // No space to cut at (one enormous word): cut mid-word, but never inside an entity.
-  const excerpt =
-    space > 0 ? text.slice(0, space) : text.slice(0, limit).replace(TRAILING_ENTITY_PREFIX, "");
+  const excerpt = space > 0 ? text.slice(0, space) : text.slice(0, limit).replace(TRAILING_ENTITY_PREFIX, "");
   return `${excerpt.trimEnd()}…`;
 }

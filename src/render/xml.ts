@@ -25,12 +25,7 @@ const FORBIDDEN_CONTROL = /[\0-\x08\x0B\x0C\x0E-\x1F]/;
 const ILLEGAL = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 function hasIllegalChars(value: string): boolean {
-  return (
-    FORBIDDEN_CONTROL.test(value) ||
-    !value.isWellFormed() ||
-    value.includes("\uFFFE") ||
-    value.includes("\uFFFF")
-  );
+  return FORBIDDEN_CONTROL.test(value) || !value.isWellFormed() || value.includes("\uFFFE") || value.includes("\uFFFF");
 }
 
 /** The string without the characters XML 1.0 forbids; usually the same string, untouched. */

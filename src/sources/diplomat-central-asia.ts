@@ -18,6 +18,8 @@ export const diplomatCentralAsia = FeedSource.parse({
   timeZone: "UTC",
   pollMinutes: 60,
   enrich: false,
-  termMap: { topics: { diplomacy: "politics", business: "economy", "human rights": "society", culture: "arts-and-culture" } },
+  termMap: {
+    topics: { diplomacy: "politics", business: "economy", "human rights": "society", culture: "arts-and-culture" },
+  },
   defaultRegions: ["central-asia"],
 });

@@ -1,5 +1,5 @@
-import { sources } from ".";
 import type { TermKind } from "../store/items";
+import { sources } from ".";
 import { taxonomy } from "./taxonomy";
 
 /** One published feed: every format of it shares this identity. */

@@ -12,7 +12,16 @@ import { ocMedia } from "./oc-media";
 import { rferl } from "./rferl";
 
 /** Every configured source. Add a source by writing its definition and listing it here. */
-export const sources: Source[] = [eurasianet, eurasianetRss, ocMedia, civilGe, jamnews, rferl, meduzaEn, diplomatCentralAsia];
+export const sources: Source[] = [
+  eurasianet,
+  eurasianetRss,
+  ocMedia,
+  civilGe,
+  jamnews,
+  rferl,
+  meduzaEn,
+  diplomatCentralAsia,
+];
 
 /** One URL to poll: a page of an HTML source's listing, or one feed of a feed source. */
 export interface ResolvedListing {

@@ -83,7 +83,11 @@ export function feedCacheKey(feedKey: string, variant: string): string {
 }
 
 /** A cached rendering (current or superseded), from the memo or KV; null when there is none. */
-export async function getCachedFeed(kv: KVNamespace, cacheKey: string, currentVersion: string): Promise<CachedFeed | null> {
+export async function getCachedFeed(
+  kv: KVNamespace,
+  cacheKey: string,
+  currentVersion: string,
+): Promise<CachedFeed | null> {
   const memo = entryMemo.get(cacheKey);
   if (memo && memo.version === currentVersion) return memo;
   const { value, metadata } = await kv.getWithMetadata<unknown>(cacheKey, "arrayBuffer");
@@ -118,7 +122,12 @@ export async function putCachedFeed(kv: KVNamespace, cacheKey: string, feed: Cac
  * is written, so a bump another run made meanwhile is not lost. KV allows one write per second
  * per key: a refused write is tried again after a second.
  */
-export async function invalidateFeeds(db: D1Database, kv: KVNamespace, feedKeys: Iterable<string>, stamp: string): Promise<void> {
+export async function invalidateFeeds(
+  db: D1Database,
+  kv: KVNamespace,
+  feedKeys: Iterable<string>,
+  stamp: string,
+): Promise<void> {
   const keys = [...new Set(feedKeys)];
   if (keys.length === 0) return;
   const bump = db.prepare(
@@ -143,7 +152,9 @@ export async function invalidateFeeds(db: D1Database, kv: KVNamespace, feedKeys:
 }
 
 async function versionsInD1(db: D1Database): Promise<FeedVersions> {
-  const { results } = await db.prepare("SELECT feed_key, version FROM feed_versions").all<{ feed_key: string; version: string }>();
+  const { results } = await db
+    .prepare("SELECT feed_key, version FROM feed_versions")
+    .all<{ feed_key: string; version: string }>();
   return Object.fromEntries(results.map((r) => [r.feed_key, r.version]));
 }
 

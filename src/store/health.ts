@@ -3,7 +3,7 @@
  * run, its listings' state, and warnings that say what looks wrong and what to do about it.
  */
 import { listHosts } from "./hosts";
-import { listListings, type ListingRow } from "./listings";
+import { type ListingRow, listListings } from "./listings";
 
 /** A listing failing this many times in a row is reported. */
 export const FAILING_AFTER = 3;
@@ -81,20 +81,22 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export async function sourceHealth(db: D1Database, now: number): Promise<SourceHealth[]> {
   const [sourceRows, perRun, stored] = await db.batch<Record<string, unknown>>([
     db.prepare("SELECT * FROM sources ORDER BY id"),
-    db.prepare(
-      `SELECT source_id, count(*) AS runs, avg(items_seen) AS seen, avg(items_new) AS new, avg(items_updated) AS updated,
+    db
+      .prepare(
+        `SELECT source_id, count(*) AS runs, avg(items_seen) AS seen, avg(items_new) AS new, avg(items_updated) AS updated,
          avg(subrequests) AS subrequests
        FROM (SELECT *, row_number() OVER (PARTITION BY source_id ORDER BY run_id DESC) AS n FROM run_sources)
        WHERE n <= ? GROUP BY source_id`,
-    ).bind(RECENT_RUNS),
+      )
+      .bind(RECENT_RUNS),
     db.prepare("SELECT slug AS source_id, count(*) AS n FROM item_terms WHERE kind = 'source' GROUP BY slug"),
   ]);
   const listings = await listListings(db);
-  const blocked = new Map(
-    (await listHosts(db)).filter((h) => h.blocked_until > now).map((h) => [h.host, h] as const),
-  );
+  const blocked = new Map((await listHosts(db)).filter((h) => h.blocked_until > now).map((h) => [h.host, h] as const));
   const runsBySource = new Map((perRun!.results as unknown as RunAverages[]).map((r) => [r.source_id, r]));
-  const storedBySource = new Map((stored!.results as { source_id: string; n: number }[]).map((r) => [r.source_id, r.n]));
+  const storedBySource = new Map(
+    (stored!.results as { source_id: string; n: number }[]).map((r) => [r.source_id, r.n]),
+  );
 
   return (sourceRows!.results as unknown as SourceRow[]).map((s) => {
     const own = listings.filter((l) => l.source_id === s.id);
@@ -186,7 +188,8 @@ function warningsFor(
       code: "throttled",
       listingId: null,
       message: `${host} asked Caravan to wait until ${iso(b.blocked_until)}${b.blocked_reason ? ` (${b.blocked_reason})` : ""}`,
-      advice: "nothing to do: its listings wait and resume by themselves; if this recurs, raise HOST_MIN_INTERVAL_MS or the source's pollMinutes",
+      advice:
+        "nothing to do: its listings wait and resume by themselves; if this recurs, raise HOST_MIN_INTERVAL_MS or the source's pollMinutes",
     });
   }
   for (const l of listings) {
@@ -201,7 +204,12 @@ function warningsFor(
       });
     }
     if (l.drift) {
-      out.push({ code: l.drift as WarningCode, listingId: l.id, message: l.drift_message ?? l.drift, advice: DRIFT_ADVICE[l.drift] ?? "" });
+      out.push({
+        code: l.drift as WarningCode,
+        listingId: l.id,
+        message: l.drift_message ?? l.drift,
+        advice: DRIFT_ADVICE[l.drift] ?? "",
+      });
     }
   }
   return out;

@@ -34,12 +34,18 @@ export async function listHosts(db: D1Database): Promise<HostRow[]> {
 /** The robots rules cached for a host, unless they expired by `now` (run clock). */
 export async function cachedRobots(db: D1Database, host: string, now: number): Promise<CachedRobots | null> {
   const row = await db
-    .prepare("SELECT robots_rules, robots_status, robots_fetched_at FROM hosts WHERE host = ? AND robots_expires_at > ?")
+    .prepare(
+      "SELECT robots_rules, robots_status, robots_fetched_at FROM hosts WHERE host = ? AND robots_expires_at > ?",
+    )
     .bind(host, now)
     .first<Pick<HostRow, "robots_rules" | "robots_status" | "robots_fetched_at">>();
   if (!row || row.robots_rules === null) return null;
   try {
-    return { rules: JSON.parse(row.robots_rules) as RobotsRules, status: row.robots_status, fetchedAt: row.robots_fetched_at ?? 0 };
+    return {
+      rules: JSON.parse(row.robots_rules) as RobotsRules,
+      status: row.robots_status,
+      fetchedAt: row.robots_fetched_at ?? 0,
+    };
   } catch {
     return null; // a damaged cache entry is refetched
   }
@@ -87,7 +93,12 @@ export async function blockedHosts(db: D1Database, now: number): Promise<Map<str
  * Reserves the next request slot for a host, `intervalMs` after the previous one (wall clock),
  * and answers when that slot starts. One atomic statement, so concurrent runs get distinct slots.
  */
-export async function reservePaceSlot(db: D1Database, host: string, wallNow: number, intervalMs: number): Promise<number> {
+export async function reservePaceSlot(
+  db: D1Database,
+  host: string,
+  wallNow: number,
+  intervalMs: number,
+): Promise<number> {
   const row = await db
     .prepare(
       `INSERT INTO hosts (host, pace_until) VALUES (?1, ?2 + ?3)

@@ -1,5 +1,5 @@
 import type { Item, TermOrigin } from "../model/item";
-import { ITEM_COLUMNS, itemFromRow, type ItemRow } from "./rows";
+import { ITEM_COLUMNS, type ItemRow, itemFromRow } from "./rows";
 import { foldForSearch } from "./search";
 
 export type TermKind = "region" | "country" | "topic" | "source";
@@ -53,7 +53,18 @@ export async function getItemStates(db: D1Database, ids: string[]): Promise<Map<
       .prepare(sql)
       .bind(...chunk)
       .all<
-        Pick<ItemRow, "id" | "source_id" | "content_hash" | "teaser_hash" | "first_seen_at" | "updated_at" | "countries" | "regions" | "topics"> & {
+        Pick<
+          ItemRow,
+          | "id"
+          | "source_id"
+          | "content_hash"
+          | "teaser_hash"
+          | "first_seen_at"
+          | "updated_at"
+          | "countries"
+          | "regions"
+          | "topics"
+        > & {
           sources: string;
         }
       >();
@@ -120,7 +131,10 @@ export async function writeItems(db: D1Database, writes: ItemWrite[]): Promise<v
       movePublished.bind(publishedMs, it.id),
     );
     if (w.bodyText !== undefined) {
-      statements.push(unindex.bind(it.id), index.bind(foldForSearch(it.title), foldForSearch(it.summary ?? ""), foldForSearch(w.bodyText), it.id));
+      statements.push(
+        unindex.bind(it.id),
+        index.bind(foldForSearch(it.title), foldForSearch(it.summary ?? ""), foldForSearch(w.bodyText), it.id),
+      );
     }
     statements.push(...termInserts(db, it.id, publishedMs, w.terms));
   }

@@ -47,11 +47,18 @@ export async function claimDueListings(db: D1Database, o: ClaimOptions): Promise
     .bind(...params)
     .all<ListingRow>();
   // RETURNING gives no order; read them in the order they were chosen.
-  return results.sort((a, b) => a.backfill - b.backfill || a.next_fetch_at - b.next_fetch_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return results.sort(
+    (a, b) => a.backfill - b.backfill || a.next_fetch_at - b.next_fetch_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 /** Due listings that wait because their host asked for time (Retry-After), for the run summary. */
-export async function countWaitingListings(db: D1Database, now: number, force: boolean, sourceId?: string): Promise<number> {
+export async function countWaitingListings(
+  db: D1Database,
+  now: number,
+  force: boolean,
+  sourceId?: string,
+): Promise<number> {
   const row = await db
     .prepare(
       `SELECT count(*) AS n FROM listings l JOIN sources s ON s.id = l.source_id JOIN hosts h ON h.host = l.host
@@ -64,12 +71,18 @@ export async function countWaitingListings(db: D1Database, now: number, force: b
 
 /** Gives back one listing without recording a read: it keeps its schedule and validators. */
 export async function releaseListing(db: D1Database, id: string, owner: string): Promise<void> {
-  await db.prepare("UPDATE listings SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?").bind(id, owner).run();
+  await db
+    .prepare("UPDATE listings SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?")
+    .bind(id, owner)
+    .run();
 }
 
 /** Gives back every listing a run still holds (those it did not reach). */
 export async function releaseLeases(db: D1Database, owner: string): Promise<number> {
-  const { meta } = await db.prepare("UPDATE listings SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?").bind(owner).run();
+  const { meta } = await db
+    .prepare("UPDATE listings SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?")
+    .bind(owner)
+    .run();
   return meta.changes ?? 0;
 }
 

@@ -61,7 +61,9 @@ export async function syncConfiguredSources(db: D1Database, sources: ConfiguredS
     const ids = s.listings.map((l) => l.id);
     statements.push(
       db
-        .prepare(`DELETE FROM listings WHERE source_id = ? AND backfill = 0 AND id NOT IN (SELECT value FROM json_each(?))`)
+        .prepare(
+          `DELETE FROM listings WHERE source_id = ? AND backfill = 0 AND id NOT IN (SELECT value FROM json_each(?))`,
+        )
         .bind(s.id, JSON.stringify(ids)),
     );
   }
@@ -218,7 +220,9 @@ export async function queueBackfill(
     `INSERT INTO listings (id, source_id, url, host, next_fetch_at, backfill) VALUES (?, ?, ?, ?, ?, 1)
      ON CONFLICT(id) DO NOTHING RETURNING id`,
   );
-  const results = await db.batch<{ id: string }>(pages.map((p) => insert.bind(p.id, sourceId, p.url, hostOf(p.url), now + p.page)));
+  const results = await db.batch<{ id: string }>(
+    pages.map((p) => insert.bind(p.id, sourceId, p.url, hostOf(p.url), now + p.page)),
+  );
   return results.flatMap((r) => r.results.map((row) => row.id));
 }
 
@@ -226,7 +230,12 @@ export async function queueBackfill(
  * A backfill page past the end of a listing came back empty: the later queued pages of the same
  * listing would be empty too, so they are dropped instead of costing a fetch each.
  */
-export async function dropBackfillAfter(db: D1Database, sourceId: string, listingPrefix: string, page: number): Promise<string[]> {
+export async function dropBackfillAfter(
+  db: D1Database,
+  sourceId: string,
+  listingPrefix: string,
+  page: number,
+): Promise<string[]> {
   const { results } = await db
     .prepare(
       `DELETE FROM listings WHERE backfill = 1 AND source_id = ? AND substr(id, 1, length(?)) = ?

@@ -1,6 +1,6 @@
 import type { Item } from "../model/item";
 import type { Cursor, TermKind } from "./items";
-import { ITEM_COLUMNS, itemFromRow, type ItemRow } from "./rows";
+import { ITEM_COLUMNS, type ItemRow, itemFromRow } from "./rows";
 
 /**
  * Which items a feed page or an API page holds. Within one term kind the slugs are OR-ed, across
@@ -30,18 +30,29 @@ export const NO_FILTER: ItemFilter = { base: null, terms: {}, languages: [], sin
  * matches, so its cost does not grow with the number of items stored; without one, the
  * items (published_at, id) index is walked the same way.
  */
-export async function queryItems(db: D1Database, filter: ItemFilter, limit: number, before: Cursor | null): Promise<Item[]> {
+export async function queryItems(
+  db: D1Database,
+  filter: ItemFilter,
+  limit: number,
+  before: Cursor | null,
+): Promise<Item[]> {
   const { sql, params } = buildItemQuery(filter, limit, before);
-  const { results } = await db.prepare(sql).bind(...params).all<ItemRow>();
+  const { results } = await db
+    .prepare(sql)
+    .bind(...params)
+    .all<ItemRow>();
   return results.map(itemFromRow);
 }
 
 /** The SQL of queryItems, apart so the benchmark can time the same statement on plain SQLite. */
-export function buildItemQuery(filter: ItemFilter, limit: number, before: Cursor | null): { sql: string; params: unknown[] } {
+export function buildItemQuery(
+  filter: ItemFilter,
+  limit: number,
+  before: Cursor | null,
+): { sql: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   let from: string;
-  let order: string;
   let pub: string;
   let id: string;
 
@@ -56,7 +67,7 @@ export function buildItemQuery(filter: ItemFilter, limit: number, before: Cursor
     pub = "i.published_at";
     id = "i.id";
   }
-  order = `${pub} DESC, ${id} DESC`;
+  const order = `${pub} DESC, ${id} DESC`;
 
   for (const [kind, slugs] of Object.entries(filter.terms) as [TermKind, string[]][]) {
     if (!slugs || slugs.length === 0) continue;
@@ -87,9 +98,9 @@ export function buildItemQuery(filter: ItemFilter, limit: number, before: Cursor
     where.push(`${pub} <= ?`, `(${pub} < ? OR (${pub} = ? AND ${id} < ?))`);
     params.push(before.publishedAt, before.publishedAt, before.publishedAt, before.id);
   }
-  const sql = `SELECT ${ITEM_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")} FROM ${from}${
-    where.length ? ` WHERE ${where.join(" AND ")}` : ""
-  } ORDER BY ${order} LIMIT ?`;
+  const sql = `SELECT ${ITEM_COLUMNS.split(", ")
+    .map((c) => `i.${c}`)
+    .join(", ")} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
   params.push(limit);
   return { sql, params };
 }

@@ -46,7 +46,11 @@ export async function pruneExpired(db: D1Database, o: PruneOptions): Promise<Pru
      WHERE kind = ? AND slug = ? ORDER BY published_at DESC, item_id DESC LIMIT 1 OFFSET ?`,
   );
   const [allFloor, ...termFloors] = await db.batch<{ kind: string; slug: string; p: number; i: string }>([
-    db.prepare("SELECT 'all' AS kind, 'all' AS slug, published_at AS p, id AS i FROM items ORDER BY published_at DESC, id DESC LIMIT 1 OFFSET ?").bind(page - 1),
+    db
+      .prepare(
+        "SELECT 'all' AS kind, 'all' AS slug, published_at AS p, id AS i FROM items ORDER BY published_at DESC, id DESC LIMIT 1 OFFSET ?",
+      )
+      .bind(page - 1),
     ...o.feeds.map((f) => floorOf.bind(f.kind, f.slug, f.kind, f.slug, page - 1)),
   ]);
   const all = allFloor!.results[0];
@@ -74,8 +78,14 @@ export async function pruneExpired(db: D1Database, o: PruneOptions): Promise<Pru
 
   const ids = JSON.stringify(results.map((r) => r.id));
   const [touched] = await db.batch<{ kind: string; slug: string }>([
-    db.prepare("SELECT DISTINCT kind, slug FROM item_terms WHERE item_id IN (SELECT value FROM json_each(?))").bind(ids),
-    db.prepare("DELETE FROM items_fts WHERE rowid IN (SELECT rowid FROM items WHERE id IN (SELECT value FROM json_each(?)))").bind(ids),
+    db
+      .prepare("SELECT DISTINCT kind, slug FROM item_terms WHERE item_id IN (SELECT value FROM json_each(?))")
+      .bind(ids),
+    db
+      .prepare(
+        "DELETE FROM items_fts WHERE rowid IN (SELECT rowid FROM items WHERE id IN (SELECT value FROM json_each(?)))",
+      )
+      .bind(ids),
     db.prepare("DELETE FROM item_terms WHERE item_id IN (SELECT value FROM json_each(?))").bind(ids),
     db.prepare("DELETE FROM items WHERE id IN (SELECT value FROM json_each(?))").bind(ids),
   ]);

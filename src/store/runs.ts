@@ -50,7 +50,11 @@ export interface RunError {
   at: number;
 }
 
-export async function startRun(db: D1Database, trigger: "cron" | "admin" | "queue", startedAt: number): Promise<number> {
+export async function startRun(
+  db: D1Database,
+  trigger: "cron" | "admin" | "queue",
+  startedAt: number,
+): Promise<number> {
   const row = await db
     .prepare("INSERT INTO runs (trigger, started_at) VALUES (?, ?) RETURNING id")
     .bind(trigger, startedAt)
@@ -108,7 +112,9 @@ export async function finishRun(
         s.deferred,
       ),
     ),
-    ...errors.map((e) => insertError.bind(runId, e.sourceId, e.listingId, e.url.slice(0, 2000), e.message.slice(0, 1000), e.at)),
+    ...errors.map((e) =>
+      insertError.bind(runId, e.sourceId, e.listingId, e.url.slice(0, 2000), e.message.slice(0, 1000), e.at),
+    ),
   ]);
 }
 
@@ -158,7 +164,13 @@ export async function runErrors(db: D1Database, runId: number): Promise<RunError
     .prepare("SELECT source_id, listing_id, url, message, at FROM run_errors WHERE run_id = ? ORDER BY id")
     .bind(runId)
     .all<{ source_id: string; listing_id: string | null; url: string; message: string; at: number }>();
-  return results.map((r) => ({ sourceId: r.source_id, listingId: r.listing_id, url: r.url, message: r.message, at: r.at }));
+  return results.map((r) => ({
+    sourceId: r.source_id,
+    listingId: r.listing_id,
+    url: r.url,
+    message: r.message,
+    at: r.at,
+  }));
 }
 
 /** One run as the admin API shows it: counters, what it did per source, and its errors. */
@@ -177,7 +189,9 @@ export async function runHistory(db: D1Database, limit: number, beforeId: number
   if (runs.length === 0) return [];
   const ids = JSON.stringify(runs.map((r) => r.id));
   const [sourceRows, errorRows] = await db.batch<Record<string, unknown>>([
-    db.prepare("SELECT * FROM run_sources WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY source_id").bind(ids),
+    db
+      .prepare("SELECT * FROM run_sources WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY source_id")
+      .bind(ids),
     db.prepare("SELECT * FROM run_errors WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY id").bind(ids),
   ]);
   const iso = (ms: number) => new Date(ms).toISOString();

@@ -82,7 +82,10 @@ export function foldForSearch(text: string): string {
 /** Reads the user syntax. Throws SearchSyntaxError when it cannot. */
 export function parseSearch(input: string): SearchQuery {
   // Control characters are never words, and a NUL would end the FTS5 string early: make them spaces.
-  const q = foldForSearch(input).normalize("NFC").replace(/\p{Cc}/gu, " ").trim();
+  const q = foldForSearch(input)
+    .normalize("NFC")
+    .replace(/\p{Cc}/gu, " ")
+    .trim();
   if (q === "") throw new SearchSyntaxError("empty", "the search is empty");
   if ([...q].length > MAX_SEARCH_LENGTH) {
     throw new SearchSyntaxError("too_long", `the search is longer than ${MAX_SEARCH_LENGTH} characters`);
@@ -124,7 +127,10 @@ export function parseSearch(input: string): SearchQuery {
       i = end;
       if (!negated && (word === "OR" || word === "AND")) {
         if (last === "start" || last === "or" || last === "and") {
-          throw new SearchSyntaxError("dangling_operator", `${word} at character ${start + 1} needs a search term before it`);
+          throw new SearchSyntaxError(
+            "dangling_operator",
+            `${word} at character ${start + 1} needs a search term before it`,
+          );
         }
         if (word === "OR") anyOf.push([]);
         last = word === "OR" ? "or" : "and";
@@ -135,7 +141,10 @@ export function parseSearch(input: string): SearchQuery {
         throw new SearchSyntaxError("misplaced_star", `"${clip(word)}": * may only end a word, as in pipe*`);
       }
       if (stem === "" || (!TOKEN_CHAR.test(stem) && word.endsWith("*"))) {
-        throw new SearchSyntaxError("bare_star", `* at character ${start + 1} must follow the start of a word, as in pipe*`);
+        throw new SearchSyntaxError(
+          "bare_star",
+          `* at character ${start + 1} must follow the start of a word, as in pipe*`,
+        );
       }
       raw = { text: stem, phrase: false, prefix: word.endsWith("*") };
     }

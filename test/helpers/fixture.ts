@@ -27,7 +27,9 @@ export async function overridePage(path: string, body: string): Promise<void> {
 }
 
 export async function failPage(path: string, status: number): Promise<void> {
-  const r = await fetch(`${origin}/__fixture/fault?path=${encodeURIComponent(path)}&status=${status}`, { method: "PUT" });
+  const r = await fetch(`${origin}/__fixture/fault?path=${encodeURIComponent(path)}&status=${status}`, {
+    method: "PUT",
+  });
   if (!r.ok) throw new Error(`fault failed: ${r.status}`);
   await r.arrayBuffer();
 }

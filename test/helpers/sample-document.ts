@@ -15,8 +15,7 @@ export const XML_ILLEGAL = "\u0000\u0001\u0008\u000B\u000C\u001B\u001F\uDC00\uD8
  * @rowanmanning/feed-parser decodes a second time as HTML), with every XML-special character.
  */
 export const HOSTILE_TEXT =
-  `Fish & Chips <b>not a tag</b> "double" 'single' ]]> a>b<c ` +
-  "Ωmega Тбилиси Bakı 🇦🇿😀 tab\tend";
+  `Fish & Chips <b>not a tag</b> "double" 'single' ]]> a>b<c ` + "Ωmega Тбилиси Bakı 🇦🇿😀 tab\tend";
 
 /** The title as stored, illegal characters mixed in; `HOSTILE_TEXT` is what a reader must get back. */
 export const HOSTILE_TITLE = `${XML_ILLEGAL.slice(0, 3)}${HOSTILE_TEXT}${XML_ILLEGAL.slice(3)}`;
@@ -30,8 +29,7 @@ export const PLAIN_CONTENT_HTML =
  * HTML that uses character references as real HTML does. An XML parser must hand these references
  * back unchanged, not decode them: they are part of the HTML, not of the XML around it.
  */
-export const ENTITY_CONTENT_HTML =
-  "<p>R&amp;D &lt;script&gt; is text here; &quot;quoted&quot; &nbsp;&#8212; done</p>";
+export const ENTITY_CONTENT_HTML = "<p>R&amp;D &lt;script&gt; is text here; &quot;quoted&quot; &nbsp;&#8212; done</p>";
 
 /** Characters XML 1.0 allows, as a reference implementation independent of the renderers' regex. */
 export function withoutXmlIllegal(text: string): string {
@@ -98,10 +96,7 @@ export function sampleItems(): Item[] {
       url: "https://eurasianet.org/kazakhstan-long-read",
       title: "Kazakhstan: a long read",
       summary: null,
-      contentHtml:
-        `<p>${"Steppe ".repeat(60)}</p><!-- note > here --><p>` +
-        `${"words ".repeat(400)}</p>` +
-        ENTITY_CONTENT_HTML,
+      contentHtml: `<p>${"Steppe ".repeat(60)}</p><!-- note > here --><p>${"words ".repeat(400)}</p>${ENTITY_CONTENT_HTML}`,
       authors: [],
       publishedAt: "2024-01-05T23:59:59Z",
       updatedAt: "2024-01-05T23:59:59Z",

@@ -4,10 +4,10 @@
  */
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { bearerToken, tokenMatches } from "../../src/http/auth";
 import worker from "../../src/index";
 import { itemIdFor } from "../../src/ingest/canonical";
 import { runIngest } from "../../src/ingest/run";
-import { bearerToken, tokenMatches } from "../../src/http/auth";
 import { getItem } from "../../src/store/items";
 import { fixturePage, fixtureRequests, origin, overridePage, resetFixture } from "../helpers/fixture";
 
@@ -95,7 +95,9 @@ describe("admin authentication", () => {
     for (const configured of [undefined, "", "short-token"]) {
       const ctx = createExecutionContext();
       const response = await worker.fetch(
-        new Request(`${W}/admin/runs`, { headers: { authorization: `Bearer ${configured ?? "anything-at-all-here"}` } }),
+        new Request(`${W}/admin/runs`, {
+          headers: { authorization: `Bearer ${configured ?? "anything-at-all-here"}` },
+        }),
         { ...env, ADMIN_TOKEN: configured },
         ctx,
       );
@@ -162,11 +164,17 @@ describe("admin routes", () => {
   it("refuses bad ingest parameters with a 4xx naming what is valid", async () => {
     const unknown = await call("POST", "/admin/ingest?source=nope");
     expect(unknown.status).toBe(404);
-    expect(unknown.json().error).toMatchObject({ code: "unknown_source", details: { valid: expect.arrayContaining(["eurasianet", "oc-media"]) } });
+    expect(unknown.json().error).toMatchObject({
+      code: "unknown_source",
+      details: { valid: expect.arrayContaining(["eurasianet", "oc-media"]) },
+    });
     const force = await call("POST", "/admin/ingest?force=maybe");
     expect(force.status).toBe(400);
     expect(force.json().error.details.allowed).toEqual(["1", "0", "true", "false"]);
-    expect((await call("POST", "/admin/ingest?forse=1")).json().error).toMatchObject({ code: "unknown_parameter", details: { valid: ["source", "force"] } });
+    expect((await call("POST", "/admin/ingest?forse=1")).json().error).toMatchObject({
+      code: "unknown_parameter",
+      details: { valid: ["source", "force"] },
+    });
     expect((await call("POST", "/admin/ingest?force=1&force=0")).status).toBe(400);
     const method = await call("GET", "/admin/ingest");
     expect(method.status).toBe(405);
@@ -178,7 +186,9 @@ describe("admin routes", () => {
   });
 
   it("GET /admin/runs shows history per source: listings fetched, 304s, items, errors with messages, subrequests", async () => {
-    await fetch(`${origin}/__fixture/fault?path=${encodeURIComponent("/region/tajikistan")}&status=500`, { method: "PUT" }).then((x) => x.arrayBuffer());
+    await fetch(`${origin}/__fixture/fault?path=${encodeURIComponent("/region/tajikistan")}&status=500`, {
+      method: "PUT",
+    }).then((x) => x.arrayBuffer());
     const forced = (await call("POST", "/admin/ingest?source=eurasianet&force=1")).json().run;
     const r = await call("GET", "/admin/runs?limit=2");
     expect(r.status).toBe(200);
@@ -202,8 +212,13 @@ describe("admin routes", () => {
       deferred: 0,
     });
     expect(latest.errors).toHaveLength(1);
-    expect(latest.errors[0]).toMatchObject({ sourceId: "eurasianet", listingId: "eurasianet:/region/tajikistan?page=0" });
-    expect(latest.errors[0].message).toMatch(/^HTTP 500 Internal Server Error .*; next try after .* \(failure 1 in a row\)$/);
+    expect(latest.errors[0]).toMatchObject({
+      sourceId: "eurasianet",
+      listingId: "eurasianet:/region/tajikistan?page=0",
+    });
+    expect(latest.errors[0].message).toMatch(
+      /^HTTP 500 Internal Server Error .*; next try after .* \(failure 1 in a row\)$/,
+    );
     // Paging back reaches the first run, which read every article.
     const all = (await call("GET", "/admin/runs?limit=100")).json().runs;
     const first = all.at(-1);
@@ -218,10 +233,14 @@ describe("admin routes", () => {
 
   it("GET /admin/sources shows health, items per run, listings, hosts, and warnings with advice", async () => {
     // Three failures in a row on one listing, and a drift on another.
-    await env.DB.prepare("UPDATE listings SET consecutive_failures = 3, last_status = 503, last_error = 'HTTP 503 Service Unavailable', last_error_code = 'http' WHERE id = ?")
+    await env.DB.prepare(
+      "UPDATE listings SET consecutive_failures = 3, last_status = 503, last_error = 'HTTP 503 Service Unavailable', last_error_code = 'http' WHERE id = ?",
+    )
       .bind("eurasianet:/region/uzbekistan?page=1")
       .run();
-    await env.DB.prepare("UPDATE listings SET drift = 'zero_items', drift_message = 'eurasianet:/voices/the-bug-pit?page=0 parsed zero items' WHERE id = ?")
+    await env.DB.prepare(
+      "UPDATE listings SET drift = 'zero_items', drift_message = 'eurasianet:/voices/the-bug-pit?page=0 parsed zero items' WHERE id = ?",
+    )
       .bind("eurasianet:/voices/the-bug-pit?page=0")
       .run();
     const r = await call("GET", "/admin/sources");
@@ -229,7 +248,14 @@ describe("admin routes", () => {
     const { sources, hosts } = r.json();
     expect(sources.map((x: { id: string }) => x.id)).toContain("eurasianet");
     const s = sources.find((x: { id: string }) => x.id === "eurasianet");
-    expect(s).toMatchObject({ id: "eurasianet", name: "Eurasianet", kind: "html", enabled: true, paused: false, configured: true });
+    expect(s).toMatchObject({
+      id: "eurasianet",
+      name: "Eurasianet",
+      kind: "html",
+      enabled: true,
+      paused: false,
+      configured: true,
+    });
     expect(Date.parse(s.lastSuccessAt)).toBeGreaterThan(0);
     expect(s.itemsStored).toBe(31);
     expect(s.itemsPerRun.runs).toBeGreaterThanOrEqual(2);
@@ -238,11 +264,15 @@ describe("admin routes", () => {
     const codes = s.warnings.map((w: { code: string }) => w.code).sort();
     expect(codes).toEqual(["failing", "zero_items"]);
     const failing = s.warnings.find((w: { code: string }) => w.code === "failing");
-    expect(failing.message).toBe("eurasianet:/region/uzbekistan?page=1 failed 3 times in a row: HTTP 503 Service Unavailable");
+    expect(failing.message).toBe(
+      "eurasianet:/region/uzbekistan?page=1 failed 3 times in a row: HTTP 503 Service Unavailable",
+    );
     expect(failing.advice).toMatch(/throttling or down/);
     const zero = s.warnings.find((w: { code: string }) => w.code === "zero_items");
     expect(zero.advice).toMatch(/item selector/);
-    expect(hosts).toContainEqual(expect.objectContaining({ host: new URL(origin).host, robotsStatus: 200, blockedUntil: null }));
+    expect(hosts).toContainEqual(
+      expect.objectContaining({ host: new URL(origin).host, robotsStatus: 200, blockedUntil: null }),
+    );
     await env.DB.prepare("UPDATE listings SET consecutive_failures = 0, drift = NULL, drift_message = NULL").run();
   });
 
@@ -259,7 +289,9 @@ describe("admin routes", () => {
     expect(cron.sources.eurasianet).toBeUndefined();
     expect((await call("POST", "/admin/ingest?force=1")).json().run.sources.eurasianet).toBeUndefined();
     expect(await fixtureRequests()).toEqual([]);
-    const health = (await call("GET", "/admin/sources")).json().sources.find((x: { id: string }) => x.id === "eurasianet");
+    const health = (await call("GET", "/admin/sources"))
+      .json()
+      .sources.find((x: { id: string }) => x.id === "eurasianet");
     expect(health.paused).toBe(true);
     expect(health.warnings.map((w: { code: string }) => w.code)).toContain("paused");
 
@@ -288,14 +320,21 @@ describe("admin routes", () => {
     expect(body.queued).toHaveLength(7 * 2 + 2 * 3);
     expect(body.queued).toContain("eurasianet:/region/caucasus?page=2");
     expect(body.alreadyQueued).toBe(0);
-    expect((await call("POST", "/admin/sources/eurasianet/backfill?pages=4")).json()).toMatchObject({ queued: [], alreadyQueued: 20 });
-    expect((await call("POST", "/admin/sources/eurasianet/backfill?pages=1")).json().note).toMatch(/already polls at least 1 page/);
+    expect((await call("POST", "/admin/sources/eurasianet/backfill?pages=4")).json()).toMatchObject({
+      queued: [],
+      alreadyQueued: 20,
+    });
+    expect((await call("POST", "/admin/sources/eurasianet/backfill?pages=1")).json().note).toMatch(
+      /already polls at least 1 page/,
+    );
     for (const bad of ["", "?pages=0", "?pages=51", "?pages=two", "?pages=2&pages=3", "?page=2"]) {
       expect((await call("POST", `/admin/sources/eurasianet/backfill${bad}`)).status, bad).toBe(400);
     }
     expect((await call("POST", "/admin/sources/nope/backfill?pages=2")).status).toBe(404);
     // Backfill pages are not health problems while they wait.
-    expect((await call("GET", "/admin/sources")).json().sources.find((x: { id: string }) => x.id === "eurasianet").warnings).toEqual([]);
+    expect(
+      (await call("GET", "/admin/sources")).json().sources.find((x: { id: string }) => x.id === "eurasianet").warnings,
+    ).toEqual([]);
 
     await resetFixture();
     await overridePage("/region/caucasus?page=2", pageTwo);
@@ -310,7 +349,10 @@ describe("admin routes", () => {
     expect(backfilled).toContain("/region/caucasus?page=2");
     expect(backfilled).toContain("/region/caucasus?page=3");
     expect(backfilled.filter((p) => p.endsWith("page=3"))).toEqual(["/region/caucasus?page=3"]);
-    expect(backfilled.filter((p) => p.startsWith("/voices/")).sort()).toEqual(["/voices/tamada-tales?page=1", "/voices/the-bug-pit?page=1"]);
+    expect(backfilled.filter((p) => p.startsWith("/voices/")).sort()).toEqual([
+      "/voices/tamada-tales?page=1",
+      "/voices/the-bug-pit?page=1",
+    ]);
     const story = await getItem(env.DB, await itemIdFor(`${origin}/${slug}`));
     expect(story?.regions).toContain("caucasus");
     expect(story?.contentHtml).toContain("<p>");

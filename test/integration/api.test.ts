@@ -1,6 +1,6 @@
-import { Validator, type Schema } from "@cfworker/json-schema";
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import { type Schema, Validator } from "@cfworker/json-schema";
 import { beforeAll, describe, expect, it } from "vitest";
 import apiErrorSchema from "../../schemas/api-error.schema.json";
 import feedsSchema from "../../schemas/feeds-response.schema.json";
@@ -33,7 +33,10 @@ async function getJson<T>(path: string, headers: Record<string, string> = {}): P
 /** A response body checked against a checked-in JSON Schema (the published contract). */
 function expectSchema(schema: unknown, value: unknown, what: string): void {
   const result = new Validator(schema as Schema, "2020-12", false).validate(value);
-  expect(result.errors.map((e) => `${e.instanceLocation}: ${e.error}`), what).toEqual([]);
+  expect(
+    result.errors.map((e) => `${e.instanceLocation}: ${e.error}`),
+    what,
+  ).toEqual([]);
 }
 
 interface ErrorBody {
@@ -96,16 +99,26 @@ function makeItem(n: number, over: Partial<Item> = {}): Item {
 }
 
 const SEARCH_TEXT: Record<number, { title: string; summary: string | null; body: string }> = {
-  3: { title: "Gas pipeline to Europe opens", summary: "Azerbaijani gas flows west.", body: "The pipeline crosses Georgia." },
+  3: {
+    title: "Gas pipeline to Europe opens",
+    summary: "Azerbaijani gas flows west.",
+    body: "The pipeline crosses Georgia.",
+  },
   7: { title: "Pipelines and politics", summary: null, body: "Oil prices and gas exports." },
-  11: { title: "Москва и Тбилиси обсуждают газопровод", summary: "Переговоры о газе продолжаются.", body: "Газопровод пройдёт через горы." },
+  11: {
+    title: "Москва и Тбилиси обсуждают газопровод",
+    summary: "Переговоры о газе продолжаются.",
+    body: "Газопровод пройдёт через горы.",
+  },
   15: { title: "Café society in Almaty", summary: "Coffee culture grows.", body: "Cafés open every week." },
 };
 
 const stored: Item[] = [];
 for (let n = 1; n <= 48; n++) {
   const text = SEARCH_TEXT[n];
-  stored.push(makeItem(n, text ? { title: text.title, summary: text.summary, contentHtml: `<p>${text.body}</p>` } : {}));
+  stored.push(
+    makeItem(n, text ? { title: text.title, summary: text.summary, contentHtml: `<p>${text.body}</p>` } : {}),
+  );
 }
 
 /** Stored items that satisfy `pred`, in the API's order: newest first, ties by id descending. */
@@ -142,10 +155,16 @@ beforeAll(async () => {
   const resolved = resolveSources(env);
   await syncSources(env, resolved);
   await recordSourceHealth(env.DB, [{ sourceId: "eurasianet", ok: true, error: null }], Date.UTC(2026, 5, 1, 12));
-  await recordSourceHealth(env.DB, [{ sourceId: "eurasianet", ok: false, error: "listing /region/caucasus: HTTP 503" }], Date.UTC(2026, 5, 1, 12, 15));
+  await recordSourceHealth(
+    env.DB,
+    [{ sourceId: "eurasianet", ok: false, error: "listing /region/caucasus: HTTP 503" }],
+    Date.UTC(2026, 5, 1, 12, 15),
+  );
   // One listing failed at its last read (the columns ingest sets on a failure).
   const failing = resolved.find((r) => r.source.id === "eurasianet")!.listings[0]!;
-  await env.DB.prepare("UPDATE listings SET consecutive_failures = 1, last_status = 503, last_error = 'HTTP 503' WHERE id = ?")
+  await env.DB.prepare(
+    "UPDATE listings SET consecutive_failures = 1, last_status = 503, last_error = 'HTTP 503' WHERE id = ?",
+  )
     .bind(failing.id)
     .run();
 });
@@ -168,7 +187,11 @@ describe("GET /api/items", () => {
 
   it("defaults to 50 items and honours limit", async () => {
     expect(stored.length).toBeLessThan(50);
-    await save(Array.from({ length: 10 }, (_, k) => makeItem(300 + k, { publishedAt: "2020-01-01T00:00:00.000Z", updatedAt: "2020-01-01T00:00:00.000Z" })));
+    await save(
+      Array.from({ length: 10 }, (_, k) =>
+        makeItem(300 + k, { publishedAt: "2020-01-01T00:00:00.000Z", updatedAt: "2020-01-01T00:00:00.000Z" }),
+      ),
+    );
     const all = await getJson<Page>("/api/items");
     expect(all.body.items).toHaveLength(50);
     expect(all.body.next_cursor).not.toBeNull();
@@ -178,9 +201,15 @@ describe("GET /api/items", () => {
 
   it("filters by region, country, topic (with sub-topics) and source", async () => {
     const pool = await allItems();
-    expect(await ids("/api/items?region=caucasus&limit=200")).toEqual(expected((i) => i.regions.includes("caucasus"), pool));
-    expect(await ids("/api/items?country=kazakhstan&limit=200")).toEqual(expected((i) => i.countries.includes("kazakhstan"), pool));
-    expect(await ids("/api/items?topic=security&limit=200")).toEqual(expected((i) => i.topics.includes("security"), pool));
+    expect(await ids("/api/items?region=caucasus&limit=200")).toEqual(
+      expected((i) => i.regions.includes("caucasus"), pool),
+    );
+    expect(await ids("/api/items?country=kazakhstan&limit=200")).toEqual(
+      expected((i) => i.countries.includes("kazakhstan"), pool),
+    );
+    expect(await ids("/api/items?topic=security&limit=200")).toEqual(
+      expected((i) => i.topics.includes("security"), pool),
+    );
     const society = await ids("/api/items?topic=society&limit=200");
     expect(society.length).toBeGreaterThan(0);
     expect(society).toEqual(expected((i) => i.topics.includes("arts-and-culture"), pool));
@@ -195,7 +224,13 @@ describe("GET /api/items", () => {
     expect(await ids("/api/items?country=georgia&country=ukraine&limit=200")).toEqual(either);
     expect(await ids("/api/items?country=ukraine,georgia&limit=200")).toEqual(either);
     expect(await ids("/api/items?region=caucasus&topic=security&topic=economy&lang=en&limit=200")).toEqual(
-      expected((i) => i.regions.includes("caucasus") && (i.topics.includes("security") || i.topics.includes("economy")) && i.language === "en", pool),
+      expected(
+        (i) =>
+          i.regions.includes("caucasus") &&
+          (i.topics.includes("security") || i.topics.includes("economy")) &&
+          i.language === "en",
+        pool,
+      ),
     );
   });
 
@@ -210,7 +245,9 @@ describe("GET /api/items", () => {
     expect(await ids(`/api/items?since=${since}&until=${until}`)).toEqual(expected(inWindow, pool));
     expect(await ids(`/api/items?since=${since}&until=${until}`)).toHaveLength(10);
     // The same instants written with a zone offset.
-    expect(await ids("/api/items?since=2026-01-01T08:00:00%2B03:00&until=2026-01-01T11:00:00%2B02:00")).toEqual(expected(inWindow, pool));
+    expect(await ids("/api/items?since=2026-01-01T08:00:00%2B03:00&until=2026-01-01T11:00:00%2B02:00")).toEqual(
+      expected(inWindow, pool),
+    );
     expect(await ids(`/api/items?since=${since}&limit=200`)).toEqual(expected((i) => i.publishedAt >= since, pool));
     expect(await ids(`/api/items?until=${until}&limit=200`)).toEqual(expected((i) => i.publishedAt <= until, pool));
   });
@@ -219,8 +256,12 @@ describe("GET /api/items", () => {
     const region = await expectError("/api/items?region=narnia", 400, "invalid_region");
     expect(region.error.message).toContain('"narnia"');
     expect(region.error.details.valid).toEqual(slugsOf("region"));
-    expect((await expectError("/api/items?country=georgia,atlantis", 400, "invalid_country")).error.details.valid).toEqual(slugsOf("country"));
-    expect((await expectError("/api/items?topic=Security", 400, "invalid_topic")).error.details.valid).toEqual(slugsOf("topic"));
+    expect(
+      (await expectError("/api/items?country=georgia,atlantis", 400, "invalid_country")).error.details.valid,
+    ).toEqual(slugsOf("country"));
+    expect((await expectError("/api/items?topic=Security", 400, "invalid_topic")).error.details.valid).toEqual(
+      slugsOf("topic"),
+    );
     const source = await expectError("/api/items?source=legacy-source", 400, "invalid_source");
     expect(source.error.details.valid).toEqual(slugsOf("source"));
     expect(source.error.details.valid).toContain("eurasianet");
@@ -239,14 +280,27 @@ describe("GET /api/items", () => {
       const e = await expectError(`/api/items?limit=${bad}`, 400, "invalid_limit");
       expect(e.error.details).toEqual({ allowed: "1..200", default: 50 });
     }
-    expect((await expectError("/api/items?limit=5&limit=6", 400, "invalid_limit")).error.message).toBe("limit may be given once");
+    expect((await expectError("/api/items?limit=5&limit=6", 400, "invalid_limit")).error.message).toBe(
+      "limit may be given once",
+    );
     expect(await ids("/api/items?limit=200")).toHaveLength(58);
   });
 
   it("refuses unknown parameters instead of ignoring them", async () => {
     const e = await expectError("/api/items?regoin=caucasus", 400, "unknown_parameter");
     expect(e.error.message).toContain('"regoin"');
-    expect(e.error.details.valid).toEqual(["region", "country", "topic", "source", "lang", "since", "until", "q", "limit", "cursor"]);
+    expect(e.error.details.valid).toEqual([
+      "region",
+      "country",
+      "topic",
+      "source",
+      "lang",
+      "since",
+      "until",
+      "q",
+      "limit",
+      "cursor",
+    ]);
   });
 });
 
@@ -311,7 +365,8 @@ describe("cursor paging", () => {
 });
 
 describe("search (q)", () => {
-  const search = async (q: string, extra = "") => (await ids(`/api/items?q=${encodeURIComponent(q)}${extra}&limit=200`)).sort();
+  const search = async (q: string, extra = "") =>
+    (await ids(`/api/items?q=${encodeURIComponent(q)}${extra}&limit=200`)).sort();
   const idOf = (n: number) => n.toString(16).padStart(32, "0");
 
   it("matches words in title, summary and body", async () => {
@@ -367,7 +422,9 @@ describe("search (q)", () => {
       expect(e.error.details.syntax).toBeTypeOf("object");
     }
     // Empty and overlong by the parameter rule, before any parsing.
-    expect((await expectError("/api/items?q=", 400, "invalid_q")).error.message).toBe('q must be 1 to 256 characters of search words, got ""');
+    expect((await expectError("/api/items?q=", 400, "invalid_q")).error.message).toBe(
+      'q must be 1 to 256 characters of search words, got ""',
+    );
     await expectError(`/api/items?q=${"x".repeat(257)}`, 400, "invalid_q");
     expect(await search("x".repeat(256))).toEqual([]);
     // FTS5 syntax typed by a user is searched as text, not obeyed.
@@ -400,17 +457,32 @@ describe("GET /api/items/{id}", () => {
 
 describe("GET /api/feeds", () => {
   it("lists every feed of the catalog with counts, newest dates and URLs", async () => {
-    const { r, body } = await getJson<{ feeds: { kind: string; slug: string; title: string; parent: string | null; items: number; newest: string | null; urls: Record<string, string> }[] }>(
-      "/api/feeds",
-    );
+    const { r, body } = await getJson<{
+      feeds: {
+        kind: string;
+        slug: string;
+        title: string;
+        parent: string | null;
+        items: number;
+        newest: string | null;
+        urls: Record<string, string>;
+      }[];
+    }>("/api/feeds");
     expect(r.status).toBe(200);
     expectSchema(feedsSchema, body, "feeds");
-    expect(body.feeds.map((f) => `${f.kind}:${f.slug}`)).toEqual(feedCatalog.map((f) => (f.kind === "all" ? "all:all" : f.key)));
+    expect(body.feeds.map((f) => `${f.kind}:${f.slug}`)).toEqual(
+      feedCatalog.map((f) => (f.kind === "all" ? "all:all" : f.key)),
+    );
     const pool = await allItems();
     const caucasus = body.feeds.find((f) => f.kind === "region" && f.slug === "caucasus")!;
     const inCaucasus = pool.filter((i) => i.regions.includes("caucasus"));
     expect(caucasus.items).toBe(inCaucasus.length);
-    expect(caucasus.newest).toBe(inCaucasus.map((i) => i.publishedAt).sort().at(-1));
+    expect(caucasus.newest).toBe(
+      inCaucasus
+        .map((i) => i.publishedAt)
+        .sort()
+        .at(-1),
+    );
     expect(caucasus.urls).toEqual({
       rss: `${W}/feeds/region/caucasus.rss`,
       atom: `${W}/feeds/region/caucasus.atom`,
@@ -423,7 +495,9 @@ describe("GET /api/feeds", () => {
     const empty = body.feeds.find((f) => f.slug === "mongolia")!;
     expect(empty).toMatchObject({ items: 0, newest: null });
     // The api URL of a feed lists as many items as the feed counts.
-    expect(await ids(`${new URL(caucasus.urls.api!).pathname}${new URL(caucasus.urls.api!).search}&limit=200`)).toHaveLength(caucasus.items);
+    expect(
+      await ids(`${new URL(caucasus.urls.api!).pathname}${new URL(caucasus.urls.api!).search}&limit=200`),
+    ).toHaveLength(caucasus.items);
   });
 
   it("refuses query parameters", async () => {
@@ -447,22 +521,24 @@ describe("GET /api/taxonomy and /api/sources", () => {
     const configured = resolveSources(env);
     expect(body.sources.map((s) => s.id)).toEqual(configured.map((r) => r.source.id));
     const listings = configured.find((r) => r.source.id === "eurasianet")!.listings.length;
-    expect(body.sources.find((s) => s.id === "eurasianet")).toEqual(
-      {
-        id: "eurasianet",
-        name: "Eurasianet",
-        kind: "html",
-        language: "en",
-        homepage: "https://eurasianet.org",
-        enabled: true,
-        lastSuccessAt: "2026-06-01T12:00:00.000Z",
-        lastError: { message: "listing /region/caucasus: HTTP 503", at: "2026-06-01T12:15:00.000Z" },
-        consecutiveFailures: 1,
-        items: pool.filter((i) => i.sourceId === "eurasianet").length,
-        newest: pool.filter((i) => i.sourceId === "eurasianet").map((i) => i.publishedAt).sort().at(-1),
-        listings: { total: listings, failing: 1 },
-      },
-    );
+    expect(body.sources.find((s) => s.id === "eurasianet")).toEqual({
+      id: "eurasianet",
+      name: "Eurasianet",
+      kind: "html",
+      language: "en",
+      homepage: "https://eurasianet.org",
+      enabled: true,
+      lastSuccessAt: "2026-06-01T12:00:00.000Z",
+      lastError: { message: "listing /region/caucasus: HTTP 503", at: "2026-06-01T12:15:00.000Z" },
+      consecutiveFailures: 1,
+      items: pool.filter((i) => i.sourceId === "eurasianet").length,
+      newest: pool
+        .filter((i) => i.sourceId === "eurasianet")
+        .map((i) => i.publishedAt)
+        .sort()
+        .at(-1),
+      listings: { total: listings, failing: 1 },
+    });
   });
 });
 
@@ -526,7 +602,11 @@ describe("conditional GET, HEAD, CORS and errors on every endpoint", () => {
     await expectError("/openapi.json", 405, "method_not_allowed", "PUT");
     const missing = await expectError("/api/stories", 404, "not_found");
     expect(missing.error.details.routes).toContain("/api/items");
-    const preflight = await get("/api/items", { origin: "https://app.example", "access-control-request-method": "GET" }, "OPTIONS");
+    const preflight = await get(
+      "/api/items",
+      { origin: "https://app.example", "access-control-request-method": "GET" },
+      "OPTIONS",
+    );
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
     expect(preflight.headers.get("access-control-allow-headers")).toContain("If-None-Match");
@@ -547,7 +627,9 @@ describe("GET /openapi.json and /docs", () => {
       expect(op.responses["400"]?.$ref, path).toBe("#/components/responses/BadRequest");
       expect(op.responses["304"], path).toBeDefined();
     }
-    expect(body.components.responses.BadRequest.content["application/json"].schema.$ref).toBe("#/components/schemas/ApiError");
+    expect(body.components.responses.BadRequest.content["application/json"].schema.$ref).toBe(
+      "#/components/schemas/ApiError",
+    );
     const params = body.paths["/api/items"].get.parameters.map((p: { name: string }) => p.name);
     expect(params).toEqual(["region", "country", "topic", "source", "lang", "since", "until", "q", "limit", "cursor"]);
   });

@@ -11,7 +11,7 @@ import { env } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { itemIdFor } from "../../src/ingest/canonical";
 import { decodeBody } from "../../src/ingest/fetcher";
-import { runIngest, type RunSummary } from "../../src/ingest/run";
+import { type RunSummary, runIngest } from "../../src/ingest/run";
 import { getItem } from "../../src/store/items";
 import { fixturePage, fixtureRequests, origin, overridePage, resetFixture } from "../helpers/fixture";
 
@@ -38,13 +38,18 @@ interface ListingState {
 }
 
 async function listing(id: string): Promise<ListingState> {
-  return (await env.DB.prepare("SELECT next_fetch_at, consecutive_failures, last_status, last_error, drift, etag FROM listings WHERE id = ?")
+  return (await env.DB.prepare(
+    "SELECT next_fetch_at, consecutive_failures, last_status, last_error, drift, etag FROM listings WHERE id = ?",
+  )
     .bind(id)
     .first<ListingState>())!;
 }
 
 async function setFault(path: string, params: Record<string, string | number>): Promise<void> {
-  const q = new URLSearchParams({ path, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
+  const q = new URLSearchParams({
+    path,
+    ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+  });
   const r = await fetch(`${origin}/__fixture/fault?${q}`, { method: "PUT" });
   if (!r.ok) throw new Error(`fault failed: ${r.status} ${await r.text()}`);
   await r.arrayBuffer();
@@ -52,9 +57,13 @@ async function setFault(path: string, params: Record<string, string | number>): 
 
 /** Only the given listings are due at `at` (the first one more overdue, so it is read first). */
 async function onlyDue(at: number, ...ids: string[]): Promise<void> {
-  await env.DB.prepare("UPDATE listings SET next_fetch_at = ?").bind(at + 30 * DAY).run();
+  await env.DB.prepare("UPDATE listings SET next_fetch_at = ?")
+    .bind(at + 30 * DAY)
+    .run();
   for (const [i, id] of ids.entries()) {
-    await env.DB.prepare("UPDATE listings SET next_fetch_at = ? WHERE id = ?").bind(at - (ids.length - i) * MIN, id).run();
+    await env.DB.prepare("UPDATE listings SET next_fetch_at = ? WHERE id = ?")
+      .bind(at - (ids.length - i) * MIN, id)
+      .run();
   }
 }
 
@@ -89,10 +98,28 @@ interface FaultCase {
 const BACKOFF_1: [number, number] = [2 * POLL * 0.8, 2 * POLL * 1.2];
 
 const CASES: FaultCase[] = [
-  { name: "HTTP 500", apply: () => setFault(FAULTED, { status: 500 }), message: /HTTP 500/, retryWindow: BACKOFF_1, status: 500 },
-  { name: "HTTP 404", apply: () => setFault(FAULTED, { status: 404 }), message: /HTTP 404/, retryWindow: BACKOFF_1, status: 404 },
+  {
+    name: "HTTP 500",
+    apply: () => setFault(FAULTED, { status: 500 }),
+    message: /HTTP 500/,
+    retryWindow: BACKOFF_1,
+    status: 500,
+  },
+  {
+    name: "HTTP 404",
+    apply: () => setFault(FAULTED, { status: 404 }),
+    message: /HTTP 404/,
+    retryWindow: BACKOFF_1,
+    status: 404,
+  },
   // Gone: asked again only once a day.
-  { name: "HTTP 410", apply: () => setFault(FAULTED, { status: 410 }), message: /HTTP 410/, retryWindow: [DAY, DAY], status: 410 },
+  {
+    name: "HTTP 410",
+    apply: () => setFault(FAULTED, { status: 410 }),
+    message: /HTTP 410/,
+    retryWindow: [DAY, DAY],
+    status: 410,
+  },
   {
     name: "HTTP 429 with Retry-After",
     apply: () => setFault(FAULTED, { status: 429, retryAfter: 120 }),
@@ -238,7 +265,9 @@ describe("fault injection: one misbehaving listing never hurts the rest", () => 
       expect(error.message).toMatch(c.message);
       expect(error.message).toMatch(/next try after \d{4}-\d\d-\d\dT.*\(failure 1 in a row\)/);
       expect(error.message).toContain(`${origin}${FAULTED}`);
-      const stored = await env.DB.prepare("SELECT message FROM run_errors WHERE run_id = ?").bind(run.runId).all<{ message: string }>();
+      const stored = await env.DB.prepare("SELECT message FROM run_errors WHERE run_id = ?")
+        .bind(run.runId)
+        .all<{ message: string }>();
       expect(stored.results.map((r) => r.message)).toEqual([error.message]);
       expect(run.sources.eurasianet?.errors).toBe(1);
 
@@ -261,8 +290,14 @@ describe("fault injection: one misbehaving listing never hurts the rest", () => 
       // Before its time, it is not asked again (nothing else is due either).
       await resetFixture();
       await onlyDue(T, FAULTED_ID);
-      await env.DB.prepare("UPDATE listings SET next_fetch_at = ? WHERE id = ?").bind(state.next_fetch_at, FAULTED_ID).run();
-      const early = await runIngest(ENV, { trigger: "cron", sourceId: "eurasianet", now: Math.min(T + MIN, state.next_fetch_at - 1) });
+      await env.DB.prepare("UPDATE listings SET next_fetch_at = ? WHERE id = ?")
+        .bind(state.next_fetch_at, FAULTED_ID)
+        .run();
+      const early = await runIngest(ENV, {
+        trigger: "cron",
+        sourceId: "eurasianet",
+        now: Math.min(T + MIN, state.next_fetch_at - 1),
+      });
       expect(early.subrequests).toBe(0);
       expect(await fixtureRequests()).toEqual([]);
 

@@ -1,11 +1,11 @@
-import { parseFeed } from "@rowanmanning/feed-parser";
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import { parseFeed } from "@rowanmanning/feed-parser";
 import { XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { itemIdFor } from "../../src/ingest/canonical";
 import { runIngest } from "../../src/ingest/run";
-import { feedCatalog, FEED_FORMATS } from "../../src/sources/feeds";
+import { FEED_FORMATS, feedCatalog } from "../../src/sources/feeds";
 import { clearFeedMemo } from "../../src/store/feed-cache";
 import { origin, resetFixture } from "../helpers/fixture";
 
@@ -49,12 +49,22 @@ describe("feeds over HTTP after a scheduled ingest", () => {
       "/feeds/all.atom?limit=200",
     ]) {
       const ids = await feedIds(path);
-      expect(ids.some((id) => id.includes(seedId)), path).toBe(true);
+      expect(
+        ids.some((id) => id.includes(seedId)),
+        path,
+      ).toBe(true);
     }
-    for (const path of ["/feeds/region/central-asia.atom", "/feeds/country/kazakhstan.rss", "/feeds/topic/economy.json"]) {
+    for (const path of [
+      "/feeds/region/central-asia.atom",
+      "/feeds/country/kazakhstan.rss",
+      "/feeds/topic/economy.json",
+    ]) {
       const ids = await feedIds(path);
       expect(ids.length, path).toBeGreaterThan(0);
-      expect(ids.some((id) => id.includes(seedId)), path).toBe(false);
+      expect(
+        ids.some((id) => id.includes(seedId)),
+        path,
+      ).toBe(false);
     }
   });
 
@@ -93,7 +103,9 @@ describe("feeds over HTTP after a scheduled ingest", () => {
     const rss = await get("/feeds/region/caucasus.rss?limit=5");
     expect(rss.headers.get("content-type")).toBe("application/rss+xml; charset=utf-8");
     const rssBody = await rss.text();
-    expect(rssBody).toContain(`<atom:link rel="self" type="application/rss+xml" href="${W}/feeds/region/caucasus.rss?limit=5"`);
+    expect(rssBody).toContain(
+      `<atom:link rel="self" type="application/rss+xml" href="${W}/feeds/region/caucasus.rss?limit=5"`,
+    );
     expect(parseFeed(rssBody).items).toHaveLength(5);
     const atom = await get("/feeds/region/caucasus.atom");
     expect(atom.headers.get("content-type")).toBe("application/atom+xml; charset=utf-8");
@@ -120,7 +132,9 @@ describe("feeds over HTTP after a scheduled ingest", () => {
     expect(r.published?.toISOString()).toBe("2018-04-18T14:27:00.000Z");
     expect(r.authors.map((a) => a.name)).toEqual(["Joshua Kucera"]);
     expect(r.content).toContain("<p>");
-    expect(r.categories.map((c) => c.label ?? c.term)).toEqual(expect.arrayContaining(["Azerbaijan", "Belarus", "Security"]));
+    expect(r.categories.map((c) => c.label ?? c.term)).toEqual(
+      expect.arrayContaining(["Azerbaijan", "Belarus", "Security"]),
+    );
     const json = (await (await get("/feeds/country/azerbaijan.json")).json()) as {
       items: { id: string; authors: { name: string }[]; date_published: string; image?: string; url: string }[];
     };
@@ -187,10 +201,13 @@ describe("feeds over HTTP after a scheduled ingest", () => {
     const id = await itemIdFor(`${origin}/armenian-opposition-plans-rallies-as-sargsyan-eyes-premiership`);
     await env.DB.prepare("UPDATE items SET teaser_hash = NULL WHERE id = ?").bind(id).run();
     const page = await (await fetch(`${origin}/armenian-opposition-plans-rallies-as-sargsyan-eyes-premiership`)).text();
-    await fetch(`${origin}/__fixture/override?path=${encodeURIComponent("/armenian-opposition-plans-rallies-as-sargsyan-eyes-premiership")}`, {
-      method: "PUT",
-      body: page.replace("<p>", "<p>Editor's note: updated. "),
-    });
+    await fetch(
+      `${origin}/__fixture/override?path=${encodeURIComponent("/armenian-opposition-plans-rallies-as-sargsyan-eyes-premiership")}`,
+      {
+        method: "PUT",
+        body: page.replace("<p>", "<p>Editor's note: updated. "),
+      },
+    );
     await env.DB.prepare("UPDATE listings SET etag = NULL, last_modified = NULL").run();
     const run = await runIngest({ ...env, SUBREQUEST_BUDGET: "100" }, { trigger: "cron", force: true });
     expect(run.itemsUpdated).toBe(1);
@@ -217,12 +234,22 @@ describe("feeds over HTTP after a scheduled ingest", () => {
     const cases: [string, number, string, unknown][] = [
       ["/feeds/region/atlantis.rss", 404, "unknown_feed", expect.arrayContaining(["caucasus", "central-asia"])],
       ["/feeds/region/caucasus.xml", 404, "unknown_format", ["rss", "atom", "json"]],
-      ["/feeds/planet/mars.rss", 404, "unknown_feed_kind", expect.arrayContaining(["region", "country", "topic", "source"])],
+      [
+        "/feeds/planet/mars.rss",
+        404,
+        "unknown_feed_kind",
+        expect.arrayContaining(["region", "country", "topic", "source"]),
+      ],
       ["/feeds/all.rss?limit=0", 400, "invalid_limit", undefined],
       ["/feeds/all.rss?limit=201", 400, "invalid_limit", undefined],
       ["/feeds/all.rss?limit=abc", 400, "invalid_limit", undefined],
       ["/feeds/all.rss?limit=5&limit=6", 400, "invalid_limit", undefined],
-      ["/feeds/all.rss?colour=blue", 400, "unknown_parameter", expect.arrayContaining(["region", "topic", "lang", "q", "limit", "cursor"])],
+      [
+        "/feeds/all.rss?colour=blue",
+        400,
+        "unknown_parameter",
+        expect.arrayContaining(["region", "topic", "lang", "q", "limit", "cursor"]),
+      ],
       ["/nothing/here", 404, "not_found", undefined],
     ];
     for (const [path, status, code, valid] of cases) {

@@ -1,7 +1,7 @@
-import { parseFeed } from "@rowanmanning/feed-parser";
-import { Validator } from "@cfworker/json-schema";
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import { Validator } from "@cfworker/json-schema";
+import { parseFeed } from "@rowanmanning/feed-parser";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import schema11 from "jsonfeed-schema/schema-v1.1.json";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,18 @@ import { clearFeedMemo } from "../../src/store/feed-cache";
 import { resetFixture } from "../helpers/fixture";
 
 const W = "https://caravan.test";
-type JsonFeed = { items: { id: string; title: string; date_published: string; tags?: string[]; _caravan: { countries: string[]; topics: string[]; regions: string[] } }[]; next_url?: string; hubs?: { type: string; url: string }[]; feed_url: string };
+type JsonFeed = {
+  items: {
+    id: string;
+    title: string;
+    date_published: string;
+    tags?: string[];
+    _caravan: { countries: string[]; topics: string[]; regions: string[] };
+  }[];
+  next_url?: string;
+  hubs?: { type: string; url: string }[];
+  feed_url: string;
+};
 
 function get(path: string, headers: Record<string, string> = {}): Promise<Response> {
   return exports.default.fetch(new Request(`${W}${path}`, { headers }));
@@ -40,7 +51,9 @@ describe("feed readers: filters, paging, discovery", () => {
     }
     // Exactly the stories that satisfy both, counted from the unfiltered feed.
     const expected = (await json("/feeds/all.json?limit=200")).items.filter(
-      (i) => i._caravan.regions.includes("central-asia") && i._caravan.topics.some((t) => t === "economy" || t === "environment"),
+      (i) =>
+        i._caravan.regions.includes("central-asia") &&
+        i._caravan.topics.some((t) => t === "economy" || t === "environment"),
     );
     expect(feed.items.map((i) => i.id)).toEqual(expected.map((i) => i.id));
     const comma = await json("/feeds/region/central-asia.json?topic=environment,economy&limit=200");
@@ -57,7 +70,9 @@ describe("feed readers: filters, paging, discovery", () => {
 
   it("filters by country and source, lang and words in title or summary", async () => {
     const both = await json("/feeds/all.json?country=georgia&country=armenia&limit=200");
-    expect(both.items.every((i) => i._caravan.countries.includes("georgia") || i._caravan.countries.includes("armenia"))).toBe(true);
+    expect(
+      both.items.every((i) => i._caravan.countries.includes("georgia") || i._caravan.countries.includes("armenia")),
+    ).toBe(true);
     expect(both.items.length).toBeGreaterThanOrEqual(5);
     expect((await json("/feeds/all.json?source=eurasianet&limit=200")).items).toHaveLength(31);
     expect((await json("/feeds/all.json?lang=ru")).items).toHaveLength(0);
@@ -128,21 +143,31 @@ describe("feed readers: filters, paging, discovery", () => {
   it("paging is stable while new items arrive", async () => {
     const first = await json("/feeds/all.json?limit=10");
     // A story newer than everything lands between two page reads.
-    await env.DB.prepare("UPDATE items SET published_at = ? WHERE id = (SELECT id FROM items ORDER BY published_at ASC LIMIT 1)")
+    await env.DB.prepare(
+      "UPDATE items SET published_at = ? WHERE id = (SELECT id FROM items ORDER BY published_at ASC LIMIT 1)",
+    )
       .bind(Date.parse("2027-01-01T00:00:00Z"))
       .run();
-    await env.DB.prepare("UPDATE item_terms SET published_at = ? WHERE item_id = (SELECT id FROM items ORDER BY published_at DESC LIMIT 1)")
+    await env.DB.prepare(
+      "UPDATE item_terms SET published_at = ? WHERE item_id = (SELECT id FROM items ORDER BY published_at DESC LIMIT 1)",
+    )
       .bind(Date.parse("2027-01-01T00:00:00Z"))
       .run();
     const second = await json(new URL(first.next_url!).pathname + new URL(first.next_url!).search);
     const overlap = second.items.filter((i) => first.items.some((f) => f.id === i.id));
     expect(overlap).toEqual([]);
-    expect(Date.parse(second.items[0]!.date_published)).toBeLessThanOrEqual(Date.parse(first.items.at(-1)!.date_published));
+    expect(Date.parse(second.items[0]!.date_published)).toBeLessThanOrEqual(
+      Date.parse(first.items.at(-1)!.date_published),
+    );
   });
 
   it("JSON Feed output validates against the JSON Feed 1.1 schema, with string and unique ids", async () => {
     const validator = new Validator(schema11 as never, "7");
-    for (const path of ["/feeds/all.json", "/feeds/region/caucasus.json?topic=security", "/feeds/country/tajikistan.json?limit=3"]) {
+    for (const path of [
+      "/feeds/all.json",
+      "/feeds/region/caucasus.json?topic=security",
+      "/feeds/country/tajikistan.json?limit=3",
+    ]) {
       const doc = await json(path);
       const result = validator.validate(doc);
       expect(result.errors, path).toEqual([]);
@@ -163,7 +188,7 @@ describe("feed readers: filters, paging, discovery", () => {
     const text = await xsl.text();
     expect(XMLValidator.validate(text)).toBe(true);
     expect(text).toContain("feed reader");
-    expect((await (await get("/feeds/all.json")).text())).not.toContain("xml-stylesheet");
+    expect(await (await get("/feeds/all.json")).text()).not.toContain("xml-stylesheet");
   });
 
   it("OPML lists every feed grouped by kind", async () => {
@@ -172,7 +197,10 @@ describe("feed readers: filters, paging, discovery", () => {
     const text = await r.text();
     expect(XMLValidator.validate(text)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(text) as {
-      opml: { version: string; body: { outline: { text: string; outline: { xmlUrl: string } | { xmlUrl: string }[] }[] } };
+      opml: {
+        version: string;
+        body: { outline: { text: string; outline: { xmlUrl: string } | { xmlUrl: string }[] }[] };
+      };
     };
     expect(doc.opml.version).toBe("2.0");
     const groups = doc.opml.body.outline;
@@ -187,13 +215,27 @@ describe("feed readers: filters, paging, discovery", () => {
     const warm = await get(path);
     const etag = warm.headers.get("etag")!;
     await warm.arrayBuffer();
-    const noD1 = { ...env, DB: { prepare() { throw new Error("no D1 on the hot path"); }, batch() { throw new Error("no D1 on the hot path"); } } };
+    const noD1 = {
+      ...env,
+      DB: {
+        prepare() {
+          throw new Error("no D1 on the hot path");
+        },
+        batch() {
+          throw new Error("no D1 on the hot path");
+        },
+      },
+    };
     const app = createApp();
     const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
     const hit = await app.fetch(new Request(`${W}${path}`), noD1 as never, ctx);
     expect(hit.status).toBe(200);
     expect(hit.headers.get("x-caravan-cache")).toBe("hit");
-    const notModified = await app.fetch(new Request(`${W}${path}`, { headers: { "if-none-match": etag } }), noD1 as never, ctx);
+    const notModified = await app.fetch(
+      new Request(`${W}${path}`, { headers: { "if-none-match": etag } }),
+      noD1 as never,
+      ctx,
+    );
     expect(notModified.status).toBe(304);
   });
 
@@ -204,7 +246,17 @@ describe("feed readers: filters, paging, discovery", () => {
     // The versions document moves on (as after an ingest) while D1 is unreachable.
     await env.CACHE.put("feed-versions", JSON.stringify({ "country:moldova": "later" }));
     clearFeedMemo();
-    const brokenEnv = { ...env, DB: { prepare() { throw new Error("D1 is down"); }, batch() { throw new Error("D1 is down"); } } };
+    const brokenEnv = {
+      ...env,
+      DB: {
+        prepare() {
+          throw new Error("D1 is down");
+        },
+        batch() {
+          throw new Error("D1 is down");
+        },
+      },
+    };
     // The Worker's bindings cannot be swapped per request, so the app is called with a broken D1.
     const app = createApp();
     const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;

@@ -7,8 +7,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import { createApp } from "../../src/http/app";
+import worker from "../../src/index";
 import { itemIdFor } from "../../src/ingest/canonical";
 import { runIngest } from "../../src/ingest/run";
 import { getItem } from "../../src/store/items";
@@ -30,11 +30,50 @@ async function request(method: string, url: string, headers: Record<string, stri
 // parser uses, on every HTML string a reader or a browser would render.
 
 const ACTIVE_ELEMENTS = new Set([
-  "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link", "style", "form",
-  "input", "button", "textarea", "select", "svg", "math", "template", "noscript", "video", "audio", "source",
-  "details", "dialog", "portal", "isindex", "xss",
+  "script",
+  "iframe",
+  "frame",
+  "frameset",
+  "object",
+  "embed",
+  "applet",
+  "base",
+  "meta",
+  "link",
+  "style",
+  "form",
+  "input",
+  "button",
+  "textarea",
+  "select",
+  "svg",
+  "math",
+  "template",
+  "noscript",
+  "video",
+  "audio",
+  "source",
+  "details",
+  "dialog",
+  "portal",
+  "isindex",
+  "xss",
 ]);
-const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite", "data", "srcset", "longdesc", "lowsrc", "dynsrc"]);
+const URL_ATTRIBUTES = new Set([
+  "href",
+  "src",
+  "action",
+  "formaction",
+  "xlink:href",
+  "poster",
+  "background",
+  "cite",
+  "data",
+  "srcset",
+  "longdesc",
+  "lowsrc",
+  "dynsrc",
+]);
 
 /** Every executable construct found in an HTML fragment (empty when it is inert). */
 async function executables(html: string): Promise<string[]> {
@@ -47,7 +86,8 @@ async function executables(html: string): Promise<string[]> {
         for (const [rawName = "", value = ""] of el.attributes) {
           const name = rawName.toLowerCase();
           if (name.startsWith("on")) found.push(`${tag}[${name}]`);
-          if (name === "style" || name === "srcdoc" || name === "formaction" || name === "http-equiv") found.push(`${tag}[${name}]`);
+          if (name === "style" || name === "srcdoc" || name === "formaction" || name === "http-equiv")
+            found.push(`${tag}[${name}]`);
           if (URL_ATTRIBUTES.has(name)) {
             // What a browser would see: entities decoded, controls and spaces removed.
             const decoded = value
@@ -88,7 +128,7 @@ const XSS_BODY = [
   '<object data="evil.swf"></object><embed src="evil.swf">',
   '<div style="background:url(javascript:alert(13))">styled</div>',
   '<div style="width:expression(alert(14))">expression</div>',
-  '<math><mtext><table><mglyph><style><img src=x onerror=alert(15)></style></mglyph></table></mtext></math>',
+  "<math><mtext><table><mglyph><style><img src=x onerror=alert(15)></style></mglyph></table></mtext></math>",
   '<form action="javascript:alert(16)"><button formaction="javascript:alert(17)">go</button><input autofocus onfocus=alert(18)></form>',
   '<meta http-equiv="refresh" content="0;url=javascript:alert(19)">',
   '<base href="javascript:alert(20)//">',
@@ -179,7 +219,12 @@ describe("hostile content never becomes executable", () => {
   it("Atom: well-formed; content is inert HTML; title and summary are typed text", async () => {
     const body = await (await request("GET", `${W}/feeds/region/caucasus.atom?limit=200`)).text();
     expect(XMLValidator.validate(body)).toBe(true);
-    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", processEntities: true, htmlEntities: false }).parse(body);
+    const parsed = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: "@",
+      processEntities: true,
+      htmlEntities: false,
+    }).parse(body);
     const entries = [parsed.feed.entry].flat() as Record<string, Record<string, string>>[];
     const mine = entries.find((e) => JSON.stringify(e.id).includes(itemId))!;
     expect(mine).toBeDefined();
@@ -191,7 +236,9 @@ describe("hostile content never becomes executable", () => {
   });
 
   it("JSON Feed and the JSON API: content_html is inert; titles are text", async () => {
-    const feed = (await (await request("GET", `${W}/feeds/all.json?limit=200`)).json()) as { items: Record<string, string>[] };
+    const feed = (await (await request("GET", `${W}/feeds/all.json?limit=200`)).json()) as {
+      items: Record<string, string>[];
+    };
     const mine = feed.items.find((i) => i.id!.includes(itemId))!;
     expect(mine).toBeDefined();
     expect(await executables(mine.content_html!)).toEqual([]);
@@ -245,25 +292,82 @@ const SEED_VALUE = 0xc0ffee;
 const REQUESTS = 600;
 
 function fuzzer(random: () => number) {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const int = (n: number) => Math.floor(random() * n);
   const randomBytes = (n: number) =>
     Array.from({ length: n }, () => `%${int(256).toString(16).padStart(2, "0").toUpperCase()}`).join("");
-  const unicode = (n: number) => Array.from({ length: n }, () => pick(["é", "Ж", "ğ", "中", "😀", "\u200b", "\u202e", "ß"])).join("");
+  const unicode = (n: number) =>
+    Array.from({ length: n }, () => pick(["é", "Ж", "ğ", "中", "😀", "\u200b", "\u202e", "ß"])).join("");
   const values: (() => string)[] = [
-    () => pick(["all", "caucasus", "georgia", "security", "eurasianet", "rss", "atom", "json", "region", "country", "topic", "source"]),
-    () => `${pick(["all", "caucasus", "georgia", "kazakhstan", "security", "eurasianet"])}.${pick(["rss", "atom", "json", "xml", "html", ""])}`,
+    () =>
+      pick([
+        "all",
+        "caucasus",
+        "georgia",
+        "security",
+        "eurasianet",
+        "rss",
+        "atom",
+        "json",
+        "region",
+        "country",
+        "topic",
+        "source",
+      ]),
+    () =>
+      `${pick(["all", "caucasus", "georgia", "kazakhstan", "security", "eurasianet"])}.${pick(["rss", "atom", "json", "xml", "html", ""])}`,
     () => randomBytes(1 + int(40)),
     () => encodeURIComponent(unicode(1 + int(10))),
-    () => pick(["..", "..%2f..%2fetc%2fpasswd", "%2e%2e%2f", "....//", "%00", "a%00b", "%", "%zz", "%e0%80%af", "%c0%ae", "%ff%fe"]),
+    () =>
+      pick([
+        "..",
+        "..%2f..%2fetc%2fpasswd",
+        "%2e%2e%2f",
+        "....//",
+        "%00",
+        "a%00b",
+        "%",
+        "%zz",
+        "%e0%80%af",
+        "%c0%ae",
+        "%ff%fe",
+      ]),
     () => "x".repeat(pick([1000, 9000, 20_000])),
     () => pick(["99999999999999999999999", "-1", "0", "1e309", "NaN", "Infinity", "0x10", "1.5", " 1", "١٢"]),
     () => pick(["__proto__", "constructor", "prototype", "toString", "hasOwnProperty"]),
-    () => encodeURIComponent(pick(["'; DROP TABLE items;--", "\" OR 1=1 --", "<script>alert(1)</script>", "${7*7}", "{{7*7}}", "*", "\\"])),
+    () =>
+      encodeURIComponent(
+        pick([
+          "'; DROP TABLE items;--",
+          '" OR 1=1 --',
+          "<script>alert(1)</script>",
+          "$" + "{7*7}",
+          "{{7*7}}",
+          "*",
+          "\\",
+        ]),
+      ),
     () => "",
   ];
   const value = () => pick(values)();
-  const keys = ["limit", "cursor", "q", "lang", "region", "country", "topic", "source", "force", "pages", "before", "id", "page", "since", "until", "format"];
+  const keys = [
+    "limit",
+    "cursor",
+    "q",
+    "lang",
+    "region",
+    "country",
+    "topic",
+    "source",
+    "force",
+    "pages",
+    "before",
+    "id",
+    "page",
+    "since",
+    "until",
+    "format",
+  ];
   const query = () => {
     const parts: string[] = [];
     const count = int(6);
@@ -306,8 +410,17 @@ describe("request fuzz: every route answers 2xx or 4xx", () => {
     const random = prng(SEED_VALUE);
     const f = fuzzer(random);
     const templates = routeTemplates();
-    expect(templates.map((t) => t.path)).toEqual(expect.arrayContaining(["/", "/healthz", "/feeds/:kind/:file", "/admin/*"]));
-    const adminTemplates = ["/admin/ingest", "/admin/runs", "/admin/sources", "/admin/sources/:id/pause", "/admin/sources/:id/backfill", "/admin/:x/:y"];
+    expect(templates.map((t) => t.path)).toEqual(
+      expect.arrayContaining(["/", "/healthz", "/feeds/:kind/:file", "/admin/*"]),
+    );
+    const adminTemplates = [
+      "/admin/ingest",
+      "/admin/runs",
+      "/admin/sources",
+      "/admin/sources/:id/pause",
+      "/admin/sources/:id/backfill",
+      "/admin/:x/:y",
+    ];
     const failures: string[] = [];
     const statuses = new Map<number, number>();
     const check = async (label: string, method: string, url: string, headers: Record<string, string>) => {
@@ -315,7 +428,10 @@ describe("request fuzz: every route answers 2xx or 4xx", () => {
         const response = await request(method, url, headers);
         await response.arrayBuffer();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        const ok = (response.status >= 200 && response.status < 300) || (response.status >= 400 && response.status < 500) || response.status === 304;
+        const ok =
+          (response.status >= 200 && response.status < 300) ||
+          (response.status >= 400 && response.status < 500) ||
+          response.status === 304;
         if (!ok) failures.push(`${label} -> ${response.status}`);
       } catch (err) {
         failures.push(`${label} -> threw ${err instanceof Error ? err.message : String(err)}`);
@@ -340,7 +456,8 @@ describe("request fuzz: every route answers 2xx or 4xx", () => {
       ["POST", `/admin/ingest?source=${"e".repeat(10_000)}`, auth],
       ["GET", "/admin/runs?before=99999999999999999999999", auth],
     ];
-    for (const [method, path, headers] of edges) await check(`edge ${method} ${path.slice(0, 120)}`, method, `${W}${path}`, headers);
+    for (const [method, path, headers] of edges)
+      await check(`edge ${method} ${path.slice(0, 120)}`, method, `${W}${path}`, headers);
 
     for (let i = 0; i < REQUESTS; i++) {
       const useAdmin = random() < 0.25;
@@ -351,13 +468,20 @@ describe("request fuzz: every route answers 2xx or 4xx", () => {
       // POST with a valid token and a clean query would run a real ingest: fuzz queries only.
       let query = f.query();
       if (useAdmin && random() < 0.5 && query === "") query = `?${f.value()}=${f.value()}`;
-      const method = useAdmin ? f.pick(["GET", "POST", "PUT", "DELETE", "HEAD"]) : f.pick(["GET", "GET", "GET", "HEAD", "POST", "OPTIONS", "PATCH"]);
+      const method = useAdmin
+        ? f.pick(["GET", "POST", "PUT", "DELETE", "HEAD"])
+        : f.pick(["GET", "GET", "GET", "HEAD", "POST", "OPTIONS", "PATCH"]);
       const headers: Record<string, string> = {};
       if (useAdmin && random() < 0.7) headers.authorization = `Bearer ${TOKEN}`;
       // Header values a client can send are ASCII; non-ASCII is percent-encoded like the rest.
-      const ascii = () => f.value().slice(0, 200).replace(/[^\x20-\x7e]/g, "?");
+      const ascii = () =>
+        f
+          .value()
+          .slice(0, 200)
+          .replace(/[^\x20-\x7e]/g, "?");
       if (random() < 0.1) headers["if-none-match"] = ascii();
-      if (random() < 0.1) headers["if-modified-since"] = f.pick(["yesterday", "Wed, 21 Oct 2015 07:28:00 GMT", "0", ""]);
+      if (random() < 0.1)
+        headers["if-modified-since"] = f.pick(["yesterday", "Wed, 21 Oct 2015 07:28:00 GMT", "0", ""]);
       if (random() < 0.1) headers.accept = ascii();
       let url: string;
       try {

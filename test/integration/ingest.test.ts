@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { itemIdFor } from "../../src/ingest/canonical";
-import { runIngest, type RunSummary } from "../../src/ingest/run";
+import { type RunSummary, runIngest } from "../../src/ingest/run";
 import { getItem } from "../../src/store/items";
-import { fixturePage, fixtureRequests, origin, overridePage, failPage, resetFixture } from "../helpers/fixture";
+import { failPage, fixturePage, fixtureRequests, origin, overridePage, resetFixture } from "../helpers/fixture";
 
 // 31 invented articles on 16 listing pages (test/fixtures/README.md).
 const ARTICLES = 31;
@@ -41,9 +41,15 @@ describe("ingest over the fixture site", () => {
     expect(await count("SELECT count(*) AS n FROM items")).toBe(ARTICLES);
     const requests = await fixtureRequests();
     expect(requests.filter((r) => r.path === "/robots.txt")).toHaveLength(1);
-    const articleGets = requests.filter((r) => !r.path.includes("/region/") && !r.path.includes("/voices/") && r.path !== "/robots.txt");
+    const articleGets = requests.filter(
+      (r) => !r.path.includes("/region/") && !r.path.includes("/voices/") && r.path !== "/robots.txt",
+    );
     expect(new Set(articleGets.map((r) => r.path)).size).toBe(articleGets.length);
-    expect(requests.every((r) => r.userAgent?.startsWith("Caravan/") && r.userAgent.includes("https://example.org/caravan-tests"))).toBe(true);
+    expect(
+      requests.every(
+        (r) => r.userAgent?.startsWith("Caravan/") && r.userAgent.includes("https://example.org/caravan-tests"),
+      ),
+    ).toBe(true);
   });
 
   it("turns the seed-like article into a complete item", async () => {
@@ -72,7 +78,9 @@ describe("ingest over the fixture site", () => {
       "2020-10-07T02:40:00.000Z",
     );
     // Only "May 20, 2026" printed: midnight in New York (EDT, UTC-4).
-    expect((await itemFor("tbilisis-old-town-residents-fight-a-hotel-tower"))!.publishedAt).toBe("2026-05-20T04:00:00.000Z");
+    expect((await itemFor("tbilisis-old-town-residents-fight-a-hotel-tower"))!.publishedAt).toBe(
+      "2026-05-20T04:00:00.000Z",
+    );
   });
 
   it("gives a story seen on two listings the union of their terms, once", async () => {
@@ -98,14 +106,18 @@ describe("ingest over the fixture site", () => {
     expect(item.topics).toEqual(["kazakhstans-bloody-january-2022", "politics"]);
     expect(item.title).toBe("Kazakhstan’s January detainees: families demand answers");
     const jazz = (await itemFor("a-baku-jazz-club-reopens-in-the-old-city"))!;
-    const { results } = await env.DB.prepare("SELECT slug FROM item_terms WHERE item_id = ? AND kind = 'topic' ORDER BY slug")
+    const { results } = await env.DB.prepare(
+      "SELECT slug FROM item_terms WHERE item_id = ? AND kind = 'topic' ORDER BY slug",
+    )
       .bind(jazz.id)
       .all<{ slug: string }>();
     expect(results.map((r) => r.slug)).toEqual(["arts-and-culture", "society"]);
   });
 
   it("decodes entities and keeps non-ASCII text", async () => {
-    expect((await itemFor("kazakhstan-and-china-sign-grain-corridor-deal"))!.title).toBe("Kazakhstan & China sign grain corridor deal");
+    expect((await itemFor("kazakhstan-and-china-sign-grain-corridor-deal"))!.title).toBe(
+      "Kazakhstan & China sign grain corridor deal",
+    );
     expect((await itemFor("almaty-astana-high-speed-rail-plan-returns-to-the-drawing-board"))!.title).toBe(
       "Almaty — Astana high-speed rail plan returns to the drawing board",
     );
@@ -163,7 +175,10 @@ describe("ingest over the fixture site", () => {
     const newSlug = "a-new-story-whose-page-is-broken";
     const listing = await fixturePage("/region/caucasus");
     const extraRow = `<div class="view__row"><article class="teaser"><div class="teaser__content"><h2 class="teaser__title"><a href="/${newSlug}">A new story whose page is broken</a></h2><div class="teaser__subtitle">Its article page answers 500.</div><div class="teaser__meta"><span class="meta__date">Nov 2, 2026</span></div></div></article></div>`;
-    await overridePage("/region/caucasus", listing.replace('<div class="view__row">', `${extraRow}<div class="view__row">`));
+    await overridePage(
+      "/region/caucasus",
+      listing.replace('<div class="view__row">', `${extraRow}<div class="view__row">`),
+    );
     await failPage(`/${newSlug}`, 500);
     await failPage("/region/kazakhstan", 503);
     const run = await runIngest(big, { trigger: "cron", sourceId: "eurasianet", now: t0 + 2 * HOUR });
@@ -176,22 +191,31 @@ describe("ingest over the fixture site", () => {
     expect(fallback.title).toBe("A new story whose page is broken");
     expect(fallback.contentHtml).toBeNull();
     // Everything stored before is untouched.
-    const itemsAfter = await env.DB.prepare("SELECT id, content_hash FROM items WHERE id != ? ORDER BY id").bind(fallback.id).all();
+    const itemsAfter = await env.DB.prepare("SELECT id, content_hash FROM items WHERE id != ? ORDER BY id")
+      .bind(fallback.id)
+      .all();
     expect(itemsAfter.results).toEqual(itemsBefore.results);
-    const row = await env.DB.prepare("SELECT last_status, last_error, consecutive_failures, next_fetch_at FROM listings WHERE id = ?")
+    const row = await env.DB.prepare(
+      "SELECT last_status, last_error, consecutive_failures, next_fetch_at FROM listings WHERE id = ?",
+    )
       .bind("eurasianet:/region/kazakhstan?page=0")
       .first<{ last_status: number; last_error: string; consecutive_failures: number; next_fetch_at: number }>();
     expect(row!.last_status).toBe(503);
     expect(row!.last_error).toMatch(/HTTP 503/);
     expect(row!.consecutive_failures).toBe(1);
     expect(row!.next_fetch_at).toBeGreaterThan(t0 + 2 * HOUR);
-    const logged = await env.DB.prepare("SELECT count(*) AS n FROM run_errors WHERE run_id = ?").bind(run.runId).first<{ n: number }>();
+    const logged = await env.DB.prepare("SELECT count(*) AS n FROM run_errors WHERE run_id = ?")
+      .bind(run.runId)
+      .first<{ n: number }>();
     expect(logged!.n).toBe(2);
 
     // Next run: the page works again; the listing with the failed article was not marked
     // as read, so the story is completed without waiting for the listing to change.
     await resetFixture();
-    await overridePage("/region/caucasus", listing.replace('<div class="view__row">', `${extraRow}<div class="view__row">`));
+    await overridePage(
+      "/region/caucasus",
+      listing.replace('<div class="view__row">', `${extraRow}<div class="view__row">`),
+    );
     const seed = await fixturePage(`/${SEED}`);
     await overridePage(`/${newSlug}`, seed.replaceAll(SEED, newSlug));
     const retry = await runIngest(big, { trigger: "cron", sourceId: "eurasianet", now: t0 + 3 * HOUR });
@@ -220,7 +244,9 @@ describe("ingest over the fixture site", () => {
     expect(after.updatedAt).toBe(new Date(t0 + 5 * HOUR).toISOString());
     expect(after.contentHtml).toContain("Correction appended to this story.");
     expect(after.summary?.startsWith("Updated: ")).toBe(true);
-    expect(run.changedFeeds).toEqual(expect.arrayContaining(["all", "country:uzbekistan", "region:central-asia", "source:eurasianet"]));
+    expect(run.changedFeeds).toEqual(
+      expect.arrayContaining(["all", "country:uzbekistan", "region:central-asia", "source:eurasianet"]),
+    );
   });
 
   it("stops at the subrequest budget and finishes the rest next run, most overdue first", async () => {

@@ -5,13 +5,13 @@
 import { env } from "cloudflare:test";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { itemIdFor } from "../../src/ingest/canonical";
+import { termsOf } from "../../src/ingest/normalize";
 import { retryAfterMs } from "../../src/ingest/politeness";
 import { backoffMs, MAX_BACKOFF_MS, runIngest } from "../../src/ingest/run";
 import { Item } from "../../src/model/item";
-import { termsOf } from "../../src/ingest/normalize";
+import { readFeedVersions } from "../../src/store/feed-cache";
 import { getItem, writeItems } from "../../src/store/items";
 import { pruneExpired } from "../../src/store/retention";
-import { readFeedVersions } from "../../src/store/feed-cache";
 import { fixtureRequests, origin, overridePage, resetFixture } from "../helpers/fixture";
 
 const MIN = 60_000;
@@ -24,7 +24,10 @@ const LISTING_PAGES = 16;
 const id = (path: string, page = 0) => `eurasianet:${path}?page=${page}`;
 
 async function setFault(path: string, params: Record<string, string | number>): Promise<void> {
-  const q = new URLSearchParams({ path, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
+  const q = new URLSearchParams({
+    path,
+    ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+  });
   const r = await fetch(`${origin}/__fixture/fault?${q}`, { method: "PUT" });
   if (!r.ok) throw new Error(`fault failed: ${r.status}`);
   await r.arrayBuffer();
@@ -32,14 +35,20 @@ async function setFault(path: string, params: Record<string, string | number>): 
 
 /** Only these listings are due at `at`, the first most overdue. */
 async function onlyDue(at: number, ...ids: string[]): Promise<void> {
-  await env.DB.prepare("UPDATE listings SET next_fetch_at = ?").bind(at + 30 * DAY).run();
+  await env.DB.prepare("UPDATE listings SET next_fetch_at = ?")
+    .bind(at + 30 * DAY)
+    .run();
   for (const [i, lid] of ids.entries()) {
-    await env.DB.prepare("UPDATE listings SET next_fetch_at = ? WHERE id = ?").bind(at - (ids.length - i) * MIN, lid).run();
+    await env.DB.prepare("UPDATE listings SET next_fetch_at = ? WHERE id = ?")
+      .bind(at - (ids.length - i) * MIN, lid)
+      .run();
   }
 }
 
 async function allDue(at: number): Promise<void> {
-  await env.DB.prepare("UPDATE listings SET next_fetch_at = ?").bind(at - MIN).run();
+  await env.DB.prepare("UPDATE listings SET next_fetch_at = ?")
+    .bind(at - MIN)
+    .run();
 }
 
 const listingPaths = (requests: { path: string }[]) =>
@@ -72,7 +81,10 @@ describe("robots.txt", () => {
   it("is read once per host, cached for a day, and a disallowed listing is an error the others do not share", async () => {
     const T = nextClock();
     await resetFixture();
-    await overridePage("/robots.txt", "User-agent: *\nDisallow: /region/kazakhstan\n\nUser-agent: otherbot\nDisallow: /\n");
+    await overridePage(
+      "/robots.txt",
+      "User-agent: *\nDisallow: /region/kazakhstan\n\nUser-agent: otherbot\nDisallow: /\n",
+    );
     await allDue(T);
     const run = await runIngest(ENV, { trigger: "cron", sourceId: "eurasianet", now: T });
     const requests = await fixtureRequests();
@@ -81,9 +93,16 @@ describe("robots.txt", () => {
     expect(requests.some((r) => r.path.startsWith("/region/kazakhstan"))).toBe(false);
     // Both kazakhstan pages are refused without a request; the 14 others are read.
     expect(run.notModified).toBe(LISTING_PAGES - 2);
-    expect(run.errorMessages.map((e) => e.listingId).sort()).toEqual([id("/region/kazakhstan"), id("/region/kazakhstan", 1)]);
-    expect(run.errorMessages[0]!.message).toMatch(new RegExp(`robots.txt of ${HOST} disallows /region/kazakhstan for Caravan`));
-    const row = await env.DB.prepare("SELECT last_error_code FROM listings WHERE id = ?").bind(id("/region/kazakhstan")).first();
+    expect(run.errorMessages.map((e) => e.listingId).sort()).toEqual([
+      id("/region/kazakhstan"),
+      id("/region/kazakhstan", 1),
+    ]);
+    expect(run.errorMessages[0]!.message).toMatch(
+      new RegExp(`robots.txt of ${HOST} disallows /region/kazakhstan for Caravan`),
+    );
+    const row = await env.DB.prepare("SELECT last_error_code FROM listings WHERE id = ?")
+      .bind(id("/region/kazakhstan"))
+      .first();
     expect(row).toEqual({ last_error_code: "robots" });
 
     // Within the day: from the cache, not fetched again.
@@ -109,7 +128,9 @@ describe("robots.txt", () => {
     await onlyDue(T, id("/region/caucasus"), id("/region/tajikistan"));
     const down = await runIngest(ENV, { trigger: "cron", sourceId: "eurasianet", now: T });
     expect(down.errorMessages).toHaveLength(2);
-    expect(down.errorMessages[0]!.message).toMatch(/robots.txt of .* could not be read \(HTTP 503\), so nothing there is fetched until it can/);
+    expect(down.errorMessages[0]!.message).toMatch(
+      /robots.txt of .* could not be read \(HTTP 503\), so nothing there is fetched until it can/,
+    );
     // robots.txt asked once for the run, nothing else asked.
     expect((await fixtureRequests()).map((r) => r.path)).toEqual(["/robots.txt"]);
     // Not cached: the next run asks again.
@@ -129,20 +150,26 @@ describe("robots.txt", () => {
     await env.DB.batch([
       env.DB.prepare("DELETE FROM items WHERE id = ?").bind(itemId),
       env.DB.prepare("DELETE FROM item_terms WHERE item_id = ?").bind(itemId),
-      env.DB.prepare("UPDATE listings SET etag = NULL, last_modified = NULL WHERE id = ?").bind(id("/region/uzbekistan")),
+      env.DB.prepare("UPDATE listings SET etag = NULL, last_modified = NULL WHERE id = ?").bind(
+        id("/region/uzbekistan"),
+      ),
     ]);
     await resetFixture();
     await overridePage("/robots.txt", `User-agent: caravan\nDisallow: /${slug}\n`);
     await onlyDue(T, id("/region/uzbekistan"));
     const run = await runIngest(ENV, { trigger: "cron", sourceId: "eurasianet", now: T });
     expect(run.errorMessages).toHaveLength(1);
-    expect(run.errorMessages[0]!.message).toMatch(/^article: robots.txt of .* disallows \/tashkent-metros-ring-line-closes-the-loop for Caravan/);
+    expect(run.errorMessages[0]!.message).toMatch(
+      /^article: robots.txt of .* disallows \/tashkent-metros-ring-line-closes-the-loop for Caravan/,
+    );
     expect((await fixtureRequests()).some((r) => r.path === `/${slug}`)).toBe(false);
     const item = await getItem(env.DB, itemId);
     expect(item?.title).toBe("Tashkent metro’s ring line closes the loop");
     expect(item?.contentHtml).toBeNull();
     // The listing read was complete (its validators are kept), and a later full read leaves the story alone.
-    await env.DB.prepare("UPDATE listings SET etag = NULL, last_modified = NULL WHERE id = ?").bind(id("/region/uzbekistan")).run();
+    await env.DB.prepare("UPDATE listings SET etag = NULL, last_modified = NULL WHERE id = ?")
+      .bind(id("/region/uzbekistan"))
+      .run();
     await resetFixture();
     await overridePage("/robots.txt", `User-agent: caravan\nDisallow: /${slug}\n`);
     await onlyDue(T + 2 * HOUR, id("/region/uzbekistan"));
@@ -164,7 +191,8 @@ describe("pacing", () => {
     const starts: { path: string; at: number }[] = [];
     globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      if (url.origin === origin && !url.pathname.startsWith("/__fixture/")) starts.push({ path: url.pathname, at: Date.now() });
+      if (url.origin === origin && !url.pathname.startsWith("/__fixture/"))
+        starts.push({ path: url.pathname, at: Date.now() });
       return realFetch(input, init);
     };
     return starts;
@@ -173,11 +201,26 @@ describe("pacing", () => {
   it("keeps HOST_MIN_INTERVAL_MS between two requests to one host", async () => {
     const T = nextClock();
     await resetFixture();
-    await onlyDue(T, id("/region/caucasus"), id("/region/tajikistan"), id("/region/kyrgyzstan"), id("/voices/the-bug-pit"));
+    await onlyDue(
+      T,
+      id("/region/caucasus"),
+      id("/region/tajikistan"),
+      id("/region/kyrgyzstan"),
+      id("/voices/the-bug-pit"),
+    );
     const starts = recordStarts();
-    const run = await runIngest({ ...ENV, HOST_MIN_INTERVAL_MS: "250" }, { trigger: "cron", sourceId: "eurasianet", now: T });
+    const run = await runIngest(
+      { ...ENV, HOST_MIN_INTERVAL_MS: "250" },
+      { trigger: "cron", sourceId: "eurasianet", now: T },
+    );
     expect(run.errorMessages).toEqual([]);
-    expect(starts.map((s) => s.path)).toEqual(["/robots.txt", "/region/caucasus", "/region/tajikistan", "/region/kyrgyzstan", "/voices/the-bug-pit"]);
+    expect(starts.map((s) => s.path)).toEqual([
+      "/robots.txt",
+      "/region/caucasus",
+      "/region/tajikistan",
+      "/region/kyrgyzstan",
+      "/voices/the-bug-pit",
+    ]);
     for (let i = 1; i < starts.length; i++) expect(starts[i]!.at - starts[i - 1]!.at).toBeGreaterThanOrEqual(245);
   });
 
@@ -187,7 +230,10 @@ describe("pacing", () => {
     await overridePage("/robots.txt", "User-agent: *\nCrawl-delay: 0.4\n");
     await onlyDue(T, id("/region/caucasus"), id("/region/tajikistan"), id("/region/kyrgyzstan"));
     const starts = recordStarts();
-    const run = await runIngest({ ...ENV, HOST_MIN_INTERVAL_MS: "50" }, { trigger: "cron", sourceId: "eurasianet", now: T });
+    const run = await runIngest(
+      { ...ENV, HOST_MIN_INTERVAL_MS: "50" },
+      { trigger: "cron", sourceId: "eurasianet", now: T },
+    );
     expect(run.errorMessages).toEqual([]);
     // robots.txt itself went out at the configured pace; after it, at the site's pace.
     const listings = starts.filter((s) => s.path !== "/robots.txt");
@@ -209,7 +255,9 @@ describe("pacing", () => {
     expect(read.length).toBeLessThan(LISTING_PAGES);
     expect(run.deferred).toBe(LISTING_PAGES - read.length);
     expect(run.sources.eurasianet?.deferred).toBe(run.deferred);
-    const held = await env.DB.prepare("SELECT count(*) AS n FROM listings WHERE lease_owner IS NOT NULL").first<{ n: number }>();
+    const held = await env.DB.prepare("SELECT count(*) AS n FROM listings WHERE lease_owner IS NOT NULL").first<{
+      n: number;
+    }>();
     expect(held!.n).toBe(0);
 
     // Next run: only what was left, nothing read twice.
@@ -231,7 +279,10 @@ describe("Retry-After and 429", () => {
     const T = nextClock();
     await resetFixture();
     const waitS = 600;
-    await setFault("/region/tajikistan", { status: 429, retryAfter: new Date(Date.now() + waitS * 1000).toUTCString() });
+    await setFault("/region/tajikistan", {
+      status: 429,
+      retryAfter: new Date(Date.now() + waitS * 1000).toUTCString(),
+    });
     await onlyDue(T, id("/region/tajikistan"), id("/region/caucasus"), id("/region/kyrgyzstan"));
     const run = await runIngest(ENV, { trigger: "cron", sourceId: "eurasianet", now: T });
     expect(run.errorMessages).toHaveLength(1);
@@ -246,10 +297,14 @@ describe("Retry-After and 429", () => {
     expect(Math.abs(host!.blocked_until - (T + waitS * 1000))).toBeLessThanOrEqual(2000);
     expect(host!.blocked_reason).toMatch(/^HTTP 429 \(Retry-After: /);
     for (const lid of [id("/region/caucasus"), id("/region/kyrgyzstan")]) {
-      const row = await env.DB.prepare("SELECT consecutive_failures, lease_owner FROM listings WHERE id = ?").bind(lid).first();
+      const row = await env.DB.prepare("SELECT consecutive_failures, lease_owner FROM listings WHERE id = ?")
+        .bind(lid)
+        .first();
       expect(row).toEqual({ consecutive_failures: 0, lease_owner: null });
     }
-    const tajik = await env.DB.prepare("SELECT next_fetch_at FROM listings WHERE id = ?").bind(id("/region/tajikistan")).first<{ next_fetch_at: number }>();
+    const tajik = await env.DB.prepare("SELECT next_fetch_at FROM listings WHERE id = ?")
+      .bind(id("/region/tajikistan"))
+      .first<{ next_fetch_at: number }>();
     expect(tajik!.next_fetch_at).toBe(host!.blocked_until);
 
     // Halfway: nothing is asked of the host; the three due listings are counted as waiting.
@@ -262,7 +317,11 @@ describe("Retry-After and 429", () => {
     // After: all three are read.
     const after = await runIngest(ENV, { trigger: "cron", sourceId: "eurasianet", now: host!.blocked_until });
     expect(after.errorMessages).toEqual([]);
-    expect(listingPaths(await fixtureRequests()).sort()).toEqual(["/region/caucasus", "/region/kyrgyzstan", "/region/tajikistan"]);
+    expect(listingPaths(await fixtureRequests()).sort()).toEqual([
+      "/region/caucasus",
+      "/region/kyrgyzstan",
+      "/region/tajikistan",
+    ]);
   });
 
   it("a 503 with Retry-After blocks the host too; a 503 without one is an ordinary failure", async () => {
@@ -273,7 +332,9 @@ describe("Retry-After and 429", () => {
     const run = await runIngest(ENV, { trigger: "cron", sourceId: "eurasianet", now: T });
     expect(run.errorMessages[0]!.message).toMatch(/HTTP 503.*Retry-After: 30.*nothing is fetched from it before/);
     expect(run.deferred).toBe(1);
-    const host = await env.DB.prepare("SELECT blocked_until FROM hosts WHERE host = ?").bind(HOST).first<{ blocked_until: number }>();
+    const host = await env.DB.prepare("SELECT blocked_until FROM hosts WHERE host = ?")
+      .bind(HOST)
+      .first<{ blocked_until: number }>();
     expect(host!.blocked_until).toBe(T + 30_000);
 
     T = nextClock();
@@ -339,7 +400,9 @@ describe("leases", () => {
     expect(a.notModified + b.notModified).toBe(LISTING_PAGES);
     expect(a.notModified).toBeGreaterThan(0);
     expect(b.notModified).toBeGreaterThan(0);
-    const held = await env.DB.prepare("SELECT count(*) AS n FROM listings WHERE lease_owner IS NOT NULL").first<{ n: number }>();
+    const held = await env.DB.prepare("SELECT count(*) AS n FROM listings WHERE lease_owner IS NOT NULL").first<{
+      n: number;
+    }>();
     expect(held!.n).toBe(0);
   });
 
@@ -354,13 +417,17 @@ describe("leases", () => {
     expect(listingPaths(await fixtureRequests())).toEqual([]);
     expect(blocked.notModified + blocked.listingsFetched).toBe(0);
     // The ghost's lease is still there: another run's end does not release it.
-    const row = await env.DB.prepare("SELECT lease_owner FROM listings WHERE id = ?").bind(id("/region/caucasus")).first();
+    const row = await env.DB.prepare("SELECT lease_owner FROM listings WHERE id = ?")
+      .bind(id("/region/caucasus"))
+      .first();
     expect(row).toEqual({ lease_owner: "run:ghost" });
 
     const later = await runIngest(ENV, { trigger: "cron", sourceId: "eurasianet", now: T + HOUR + 1 });
     expect(later.notModified).toBe(1);
     expect(listingPaths(await fixtureRequests())).toEqual(["/region/caucasus"]);
-    const after = await env.DB.prepare("SELECT lease_owner, lease_until FROM listings WHERE id = ?").bind(id("/region/caucasus")).first();
+    const after = await env.DB.prepare("SELECT lease_owner, lease_until FROM listings WHERE id = ?")
+      .bind(id("/region/caucasus"))
+      .first();
     expect(after).toEqual({ lease_owner: null, lease_until: null });
   });
 });
@@ -393,16 +460,31 @@ describe("retention", () => {
   }
 
   async function seed() {
-    await env.DB.batch([env.DB.prepare("DELETE FROM items"), env.DB.prepare("DELETE FROM item_terms"), env.DB.prepare("DELETE FROM items_fts")]);
+    await env.DB.batch([
+      env.DB.prepare("DELETE FROM items"),
+      env.DB.prepare("DELETE FROM item_terms"),
+      env.DB.prepare("DELETE FROM items_fts"),
+    ]);
     const items = [
       // 60 recent Georgia stories: they fill the newest page of every feed they are in.
       ...Array.from({ length: 60 }, (_, i) => item(1000 + i, NOW - DAY - i * MIN, ["georgia"])),
       // 60 old Georgia stories, 5 of them also the only Environment stories.
-      ...Array.from({ length: 60 }, (_, i) => item(2000 + i, NOW - 400 * DAY - i * MIN, ["georgia"], i < 5 ? ["environment"] : [])),
+      ...Array.from({ length: 60 }, (_, i) =>
+        item(2000 + i, NOW - 400 * DAY - i * MIN, ["georgia"], i < 5 ? ["environment"] : []),
+      ),
       // The one Armenia story, the oldest of all.
       item(3000, NOW - 900 * DAY, ["armenia"]),
     ];
-    await writeItems(env.DB, items.map((it) => ({ item: it, terms: termsOf(it), contentHash: "x", teaserHash: null, bodyText: `body ${it.id}` })));
+    await writeItems(
+      env.DB,
+      items.map((it) => ({
+        item: it,
+        terms: termsOf(it),
+        contentHash: "x",
+        teaserHash: null,
+        bodyText: `body ${it.id}`,
+      })),
+    );
     return items;
   }
 
@@ -421,7 +503,10 @@ describe("retention", () => {
       const r = await pruneExpired(env.DB, { cutoff: NOW - YEAR, feeds, batchSize: 20 });
       expect(r.removed.length).toBeLessThanOrEqual(20);
       if (r.removed.length === 0) break;
-      if (removed.length === 0) expect(r.feeds).toEqual(expect.arrayContaining(["all", "country:georgia", "region:caucasus", "source:eurasianet"]));
+      if (removed.length === 0)
+        expect(r.feeds).toEqual(
+          expect.arrayContaining(["all", "country:georgia", "region:caucasus", "source:eurasianet"]),
+        );
       removed.push(...r.removed);
     }
     // 55 old Georgia stories go; the 5 Environment ones and the Armenia one are on a newest page.
@@ -448,17 +533,26 @@ describe("retention", () => {
 
   it("runs inside each ingest run, bounded, and invalidates the feeds that lost items without calling them changed", async () => {
     await seed();
-    await env.DB.prepare("UPDATE listings SET next_fetch_at = ?").bind(NOW + 30 * DAY).run();
+    await env.DB.prepare("UPDATE listings SET next_fetch_at = ?")
+      .bind(NOW + 30 * DAY)
+      .run();
     const before = await readFeedVersions(env.CACHE);
-    const run = await runIngest({ ...ENV, RETENTION_DAYS: "365" }, { trigger: "cron", sourceId: "eurasianet", now: NOW });
+    const run = await runIngest(
+      { ...ENV, RETENTION_DAYS: "365" },
+      { trigger: "cron", sourceId: "eurasianet", now: NOW },
+    );
     expect(run.pruned).toBe(55);
     expect(run.changedFeeds).toEqual([]);
     const versions = await readFeedVersions(env.CACHE);
-    for (const key of ["all", "country:georgia", "source:eurasianet", "index"]) expect(versions[key]).not.toBe(before[key]);
+    for (const key of ["all", "country:georgia", "source:eurasianet", "index"])
+      expect(versions[key]).not.toBe(before[key]);
     expect(versions["country:armenia"]).toBe(before["country:armenia"]);
     const row = await env.DB.prepare("SELECT pruned FROM runs WHERE id = ?").bind(run.runId).first();
     expect(row).toEqual({ pruned: 55 });
-    const again = await runIngest({ ...ENV, RETENTION_DAYS: "365" }, { trigger: "cron", sourceId: "eurasianet", now: NOW + MIN });
+    const again = await runIngest(
+      { ...ENV, RETENTION_DAYS: "365" },
+      { trigger: "cron", sourceId: "eurasianet", now: NOW + MIN },
+    );
     expect(again.pruned).toBe(0);
   });
 });

@@ -1,17 +1,31 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Item } from "../../src/model/item";
 import { termsOf } from "../../src/ingest/normalize";
+import type { Item } from "../../src/model/item";
 import { writeItems } from "../../src/store/items";
-import { cursorAfter, decodeCursor, encodeCursor, NO_FILTER, queryItems, type ItemFilter } from "../../src/store/query";
+import { cursorAfter, decodeCursor, encodeCursor, type ItemFilter, NO_FILTER, queryItems } from "../../src/store/query";
 
 function item(n: number, over: Partial<Item>): Item {
   const id = n.toString(16).padStart(32, "0");
   const at = new Date(Date.UTC(2026, 0, 1) + Math.floor(n / 2) * 3600_000).toISOString(); // pairs share a time
   return {
-    id, url: `https://example.org/${n}`, title: `Story ${n}`, summary: null, contentHtml: null, authors: [],
-    publishedAt: at, updatedAt: at, firstSeenAt: at, image: null, language: "en", sourceId: "eurasianet",
-    countries: [], regions: [], topics: [], tags: [], ...over,
+    id,
+    url: `https://example.org/${n}`,
+    title: `Story ${n}`,
+    summary: null,
+    contentHtml: null,
+    authors: [],
+    publishedAt: at,
+    updatedAt: at,
+    firstSeenAt: at,
+    image: null,
+    language: "en",
+    sourceId: "eurasianet",
+    countries: [],
+    regions: [],
+    topics: [],
+    tags: [],
+    ...over,
   };
 }
 
@@ -32,7 +46,10 @@ const f = (over: Partial<ItemFilter>): ItemFilter => ({ ...NO_FILTER, ...over })
 
 describe("queryItems", () => {
   beforeAll(async () => {
-    await writeItems(env.DB, items.map((it) => ({ item: it, terms: termsOf(it), contentHash: "x", teaserHash: null, bodyText: "" })));
+    await writeItems(
+      env.DB,
+      items.map((it) => ({ item: it, terms: termsOf(it), contentHash: "x", teaserHash: null, bodyText: "" })),
+    );
   });
 
   it("orders newest first, ties by id descending", async () => {
@@ -42,7 +59,12 @@ describe("queryItems", () => {
   });
 
   it("ANDs across kinds and ORs within a kind", async () => {
-    const page = await queryItems(env.DB, f({ base: { kind: "region", slug: "caucasus" }, terms: { topic: ["security", "economy"] } }), 100, null);
+    const page = await queryItems(
+      env.DB,
+      f({ base: { kind: "region", slug: "caucasus" }, terms: { topic: ["security", "economy"] } }),
+      100,
+      null,
+    );
     const ns = page.map((i) => parseInt(i.id, 16));
     expect(ns.length).toBeGreaterThan(0);
     for (const n of ns) {
@@ -82,7 +104,7 @@ describe("queryItems", () => {
   });
 
   it("cursors round-trip and reject tampering", () => {
-    const c = { publishedAt: 1767225600000, id: "0".repeat(31) + "a" };
+    const c = { publishedAt: 1767225600000, id: `${"0".repeat(31)}a` };
     expect(decodeCursor(encodeCursor(c))).toEqual(c);
     expect(decodeCursor("not-a-cursor")).toBeNull();
     expect(decodeCursor(btoa("123.xyz"))).toBeNull();

@@ -58,7 +58,12 @@ async function consumeAll(bodies: unknown[], startId = 0) {
         batches.slice(i, i + 4).map(async (bodiesOfBatch, j) => {
           const batch = createMessageBatch(
             "caravan-listings",
-            bodiesOfBatch.map((body, k) => ({ id: `m${startId + (i + j) * 10 + k}`, timestamp: new Date(), attempts: 1, body })),
+            bodiesOfBatch.map((body, k) => ({
+              id: `m${startId + (i + j) * 10 + k}`,
+              timestamp: new Date(),
+              attempts: 1,
+              body,
+            })),
           );
           const ctx = createExecutionContext();
           const run = await consumeListingBatch(batch, ENV, { sources: farmSources });
@@ -111,20 +116,26 @@ describe("the queue path: 300 listings on 30 hosts", () => {
       // busy Node process receives them, jitter by tens of ms; the span does not drift.)
       expect(requests.at(-1)!.start - requests[0]!.start).toBeGreaterThanOrEqual((FEEDS - 1) * INTERVAL_MS - 30);
     }
-    const items = await env.DB.prepare("SELECT count(*) AS n FROM items WHERE source_id LIKE 'farm-%'").first<{ n: number }>();
+    const items = await env.DB.prepare("SELECT count(*) AS n FROM items WHERE source_id LIKE 'farm-%'").first<{
+      n: number;
+    }>();
     expect(items!.n).toBe(HOSTS * FEEDS * 3);
   });
 
   it("a redelivered message changes nothing twice", async () => {
     await resetFarm();
-    const before = await env.DB.prepare("SELECT id, updated_at, content_hash FROM items WHERE source_id LIKE 'farm-%' ORDER BY id").all();
+    const before = await env.DB.prepare(
+      "SELECT id, updated_at, content_hash FROM items WHERE source_id LIKE 'farm-%' ORDER BY id",
+    ).all();
     const results = await consumeAll(sent.slice(0, 40), 1000);
     for (const { result, run } of results) {
       expect(result.explicitAcks).toHaveLength(10);
       expect(run.subrequests).toBe(0);
     }
     expect((await Promise.all(farm.map((_, h) => feedRequests(h)))).flat()).toEqual([]);
-    const after = await env.DB.prepare("SELECT id, updated_at, content_hash FROM items WHERE source_id LIKE 'farm-%' ORDER BY id").all();
+    const after = await env.DB.prepare(
+      "SELECT id, updated_at, content_hash FROM items WHERE source_id LIKE 'farm-%' ORDER BY id",
+    ).all();
     expect(after.results).toEqual(before.results);
   });
 
@@ -142,7 +153,9 @@ describe("the queue path: 300 listings on 30 hosts", () => {
     const [mixed] = await consumeAll([...slow.slice(0, 1), ...quick], 2000);
     expect(mixed!.result.retryMessages).toEqual([]);
     const slowRequest = (await feedRequests(5))[0]!;
-    const quickEnds = (await Promise.all(quick.map((_, i) => feedRequests([0, 1, 2, 4, 6, 7, 8, 9, 10][i]!)))).flat().map((r) => r.end);
+    const quickEnds = (await Promise.all(quick.map((_, i) => feedRequests([0, 1, 2, 4, 6, 7, 8, 9, 10][i]!))))
+      .flat()
+      .map((r) => r.end);
     // The quick hosts were answered while the slow one was still thinking.
     expect(quickEnds.every((end) => end < slowRequest.end)).toBe(true);
 
@@ -152,14 +165,20 @@ describe("the queue path: 300 listings on 30 hosts", () => {
       expect(run.errors).toBe(failing.length);
       expect(run.errorMessages[0]!.message).toMatch(/HTTP 500/);
     }
-    const row = await env.DB.prepare("SELECT consecutive_failures, lease_owner FROM listings WHERE id = ?").bind(failing[0]!.listingId).first();
+    const row = await env.DB.prepare("SELECT consecutive_failures, lease_owner FROM listings WHERE id = ?")
+      .bind(failing[0]!.listingId)
+      .first();
     expect(row).toEqual({ consecutive_failures: 1, lease_owner: null });
-    const stored = await env.DB.prepare("SELECT count(*) AS n FROM items WHERE source_id = 'farm-3'").first<{ n: number }>();
+    const stored = await env.DB.prepare("SELECT count(*) AS n FROM items WHERE source_id = 'farm-3'").first<{
+      n: number;
+    }>();
     expect(stored!.n).toBe(FEEDS * 3);
   });
 
   it("a message that is not a listing message is retried (and so reaches the dead-letter queue)", async () => {
-    const batch = createMessageBatch("caravan-listings", [{ id: "poison", timestamp: new Date(), attempts: 1, body: { hello: "world" } }]);
+    const batch = createMessageBatch("caravan-listings", [
+      { id: "poison", timestamp: new Date(), attempts: 1, body: { hello: "world" } },
+    ]);
     const ctx = createExecutionContext();
     await consumeListingBatch(batch, ENV, { sources: farmSources });
     const result = await getQueueResult(batch, ctx);

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { itemIdFor } from "../../src/ingest/canonical";
-import { runIngest, type RunSummary } from "../../src/ingest/run";
+import { type RunSummary, runIngest } from "../../src/ingest/run";
 import { FeedSource, type Source } from "../../src/model/source";
 import { sources as configured } from "../../src/sources";
 import { getItem } from "../../src/store/items";
@@ -27,7 +27,11 @@ const extra: Source[] = [
   testFeed("atom-sample", "atom-feed", "/atom.xml"),
   testFeed("jsonfeed-sample", "json-feed", "/feed.json"),
   testFeed("rdf-sample", "rdf-feed", "/index.rdf"),
-  testFeed("cp1251-sample", "cp1251-feed", "/rss", { language: "ru", timeZone: "Asia/Bishkek", defaultCountries: ["kyrgyzstan"] }),
+  testFeed("cp1251-sample", "cp1251-feed", "/rss", {
+    language: "ru",
+    timeZone: "Asia/Bishkek",
+    defaultCountries: ["kyrgyzstan"],
+  }),
   testFeed("odd-dates-sample", "odd-dates", "/feed.xml"),
   testFeed("malformed-sample", "malformed", "/feed.xml"),
   // The RFE/RL zone feed seen answering 200 with an 11-byte body.
@@ -53,7 +57,8 @@ describe("one scheduled ingest over every kind of source", () => {
   let run: RunSummary;
 
   beforeAll(async () => {
-    for (const origin of Object.values(origins)) await (await fetch(`${origin}/__fixture/reset`, { method: "POST" })).arrayBuffer();
+    for (const origin of Object.values(origins))
+      await (await fetch(`${origin}/__fixture/reset`, { method: "POST" })).arrayBuffer();
     run = await runIngest(ENV, { trigger: "cron", sources: [...configured, ...extra] });
   });
 
@@ -64,21 +69,51 @@ describe("one scheduled ingest over every kind of source", () => {
     const tiny = run.errorMessages.filter((e) => e.sourceId === "tiny-sample");
     expect(tiny).toHaveLength(1);
     expect(tiny[0]!.message).toMatch(/only 11 bytes/);
-    const drift = await env.DB.prepare("SELECT drift FROM listings WHERE source_id = 'tiny-sample'").first<{ drift: string }>();
+    const drift = await env.DB.prepare("SELECT drift FROM listings WHERE source_id = 'tiny-sample'").first<{
+      drift: string;
+    }>();
     expect(drift!.drift).toBe("near_empty_body");
-    expect(run.errorMessages.filter((e) => e.sourceId !== "malformed-sample" && e.sourceId !== "tiny-sample")).toEqual([]);
-    for (const id of ["eurasianet", "eurasianet-rss", "oc-media", "civil-ge", "jamnews", "rferl", "meduza-en", "diplomat-central-asia", "atom-sample", "jsonfeed-sample", "rdf-sample", "cp1251-sample", "odd-dates-sample"]) {
+    expect(run.errorMessages.filter((e) => e.sourceId !== "malformed-sample" && e.sourceId !== "tiny-sample")).toEqual(
+      [],
+    );
+    for (const id of [
+      "eurasianet",
+      "eurasianet-rss",
+      "oc-media",
+      "civil-ge",
+      "jamnews",
+      "rferl",
+      "meduza-en",
+      "diplomat-central-asia",
+      "atom-sample",
+      "jsonfeed-sample",
+      "rdf-sample",
+      "cp1251-sample",
+      "odd-dates-sample",
+    ]) {
       expect(run.sources[id]?.itemsNew, id).toBeGreaterThan(0);
     }
-    const row = await env.DB.prepare("SELECT consecutive_failures, last_error FROM sources WHERE id = 'malformed-sample'").first<{ consecutive_failures: number; last_error: string }>();
+    const row = await env.DB.prepare(
+      "SELECT consecutive_failures, last_error FROM sources WHERE id = 'malformed-sample'",
+    ).first<{ consecutive_failures: number; last_error: string }>();
     expect(row!.consecutive_failures).toBe(1);
     expect(row!.last_error).toMatch(/not well formed/);
   });
 
   it("stores every good item once", async () => {
-    const counts = await env.DB.prepare("SELECT source_id, count(*) AS n FROM items GROUP BY source_id").all<{ source_id: string; n: number }>();
+    const counts = await env.DB.prepare("SELECT source_id, count(*) AS n FROM items GROUP BY source_id").all<{
+      source_id: string;
+      n: number;
+    }>();
     const by = Object.fromEntries(counts.results.map((r) => [r.source_id, r.n]));
-    expect(by).toMatchObject({ eurasianet: 31, "atom-sample": 3, "jsonfeed-sample": 2, "rdf-sample": 3, "cp1251-sample": 3, "odd-dates-sample": 8 });
+    expect(by).toMatchObject({
+      eurasianet: 31,
+      "atom-sample": 3,
+      "jsonfeed-sample": 2,
+      "rdf-sample": 3,
+      "cp1251-sample": 3,
+      "odd-dates-sample": 8,
+    });
     expect(by["malformed-sample"]).toBeUndefined();
     const dupes = await env.DB.prepare("SELECT url, count(*) AS n FROM items GROUP BY url HAVING n > 1").all();
     expect(dupes.results).toEqual([]);
@@ -133,11 +168,18 @@ describe("one scheduled ingest over every kind of source", () => {
     const { results } = await env.DB.prepare(
       "SELECT DISTINCT i.source_id FROM item_terms t JOIN items i ON i.id = t.item_id WHERE t.kind = 'region' AND t.slug = 'central-asia'",
     ).all<{ source_id: string }>();
-    expect(results.map((r) => r.source_id)).toEqual(expect.arrayContaining(["eurasianet", "atom-sample", "jsonfeed-sample", "rdf-sample", "cp1251-sample"]));
+    expect(results.map((r) => r.source_id)).toEqual(
+      expect.arrayContaining(["eurasianet", "atom-sample", "jsonfeed-sample", "rdf-sample", "cp1251-sample"]),
+    );
     // Eurasianet's RSS has no categories: item 4 names no country in its URL, so the tagger reads "Belarus" and "Armenia".
-    const pit = (await getItem(env.DB, await itemIdFor(`${origins["eurasianet-rss"]}/the-bug-pit-csto-holds-drills-in-belarus-without-armenia`)))!;
+    const pit = (await getItem(
+      env.DB,
+      await itemIdFor(`${origins["eurasianet-rss"]}/the-bug-pit-csto-holds-drills-in-belarus-without-armenia`),
+    ))!;
     expect(pit.countries.length).toBeGreaterThan(0);
-    const origin = await env.DB.prepare("SELECT origin FROM item_terms WHERE item_id = ? AND kind = 'country'").bind(pit.id).all<{ origin: string }>();
+    const origin = await env.DB.prepare("SELECT origin FROM item_terms WHERE item_id = ? AND kind = 'country'")
+      .bind(pit.id)
+      .all<{ origin: string }>();
     expect(origin.results.every((r) => r.origin === "tagger")).toBe(true);
   });
 });
@@ -150,7 +192,10 @@ describe("one story linked by two sources is one item", () => {
     const rss = `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Eurasianet</title><link>{{ORIGIN}}</link><description>x</description>
       <item><title>Azerbaijan reaches deal with Belarus over missile purchases - report</title><link>{{ORIGIN}}/${seed}?utm_source=rss</link>
       <description>Short RSS description.</description><pubDate>Wed, 18 Apr 2018 14:27:00 GMT</pubDate><category>Security</category></item></channel></rss>`;
-    const put = await fetch(`${html}/__fixture/override?path=${encodeURIComponent("/rss")}`, { method: "PUT", body: rss });
+    const put = await fetch(`${html}/__fixture/override?path=${encodeURIComponent("/rss")}`, {
+      method: "PUT",
+      body: rss,
+    });
     await put.arrayBuffer();
     const both = { ...env, SUBREQUEST_BUDGET: "200", EURASIANET_RSS_BASE_URL: html };
     const eurasianetRss = configured.find((s) => s.id === "eurasianet-rss")!;
@@ -161,9 +206,15 @@ describe("one story linked by two sources is one item", () => {
     expect(stored.sourceId).toBe("eurasianet");
     expect(stored.contentHtml).toContain("<p>");
     expect(stored.summary).toBe("The deal had, according to earlier reports, been blocked by Armenia.");
-    const { results } = await env.DB.prepare("SELECT slug FROM item_terms WHERE item_id = ? AND kind = 'source' ORDER BY slug").bind(id).all<{ slug: string }>();
+    const { results } = await env.DB.prepare(
+      "SELECT slug FROM item_terms WHERE item_id = ? AND kind = 'source' ORDER BY slug",
+    )
+      .bind(id)
+      .all<{ slug: string }>();
     expect(results.map((r) => r.slug)).toEqual(["eurasianet", "eurasianet-rss"]);
-    const n = await env.DB.prepare("SELECT count(*) AS n FROM items WHERE instr(url, ?) > 0").bind(`/${seed}`).first<{ n: number }>();
+    const n = await env.DB.prepare("SELECT count(*) AS n FROM items WHERE instr(url, ?) > 0")
+      .bind(`/${seed}`)
+      .first<{ n: number }>();
     expect(n!.n).toBe(1);
   });
 });
@@ -174,41 +225,61 @@ describe("a feed that stops being a feed", () => {
     const civil = configured.find((s) => s.id === "civil-ge")!;
     await (await fetch(`${site}/__fixture/reset`, { method: "POST" })).arrayBuffer();
     await runIngest({ ...ENV }, { trigger: "cron", sources: [civil], force: true });
-    const before = await env.DB.prepare("SELECT id, content_hash, updated_at FROM items WHERE source_id = 'civil-ge' ORDER BY id").all();
+    const before = await env.DB.prepare(
+      "SELECT id, content_hash, updated_at FROM items WHERE source_id = 'civil-ge' ORDER BY id",
+    ).all();
     expect(before.results.length).toBeGreaterThan(0);
 
     for (const [body, pattern] of [
-      ["<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>", /not a feed: the document is HTML/],
-      [`<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>a</item></channel></rss>${" ".repeat(80)}`, /XML is not well formed/],
+      [
+        "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>",
+        /not a feed: the document is HTML/,
+      ],
+      [
+        `<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>a</item></channel></rss>${" ".repeat(80)}`,
+        /XML is not well formed/,
+      ],
     ] as const) {
-      await (await fetch(`${site}/__fixture/override?path=${encodeURIComponent("/feed/")}`, { method: "PUT", body })).arrayBuffer();
+      await (
+        await fetch(`${site}/__fixture/override?path=${encodeURIComponent("/feed/")}`, { method: "PUT", body })
+      ).arrayBuffer();
       const run = await runIngest({ ...ENV }, { trigger: "cron", sources: [civil], force: true });
       expect(run.errorMessages).toHaveLength(1);
       expect(run.errorMessages[0]!.message).toMatch(pattern);
-      const after = await env.DB.prepare("SELECT id, content_hash, updated_at FROM items WHERE source_id = 'civil-ge' ORDER BY id").all();
+      const after = await env.DB.prepare(
+        "SELECT id, content_hash, updated_at FROM items WHERE source_id = 'civil-ge' ORDER BY id",
+      ).all();
       expect(after.results).toEqual(before.results);
     }
-    const listing = await env.DB.prepare("SELECT last_error_code, consecutive_failures FROM listings WHERE source_id = 'civil-ge'").first<{ last_error_code: string; consecutive_failures: number }>();
+    const listing = await env.DB.prepare(
+      "SELECT last_error_code, consecutive_failures FROM listings WHERE source_id = 'civil-ge'",
+    ).first<{ last_error_code: string; consecutive_failures: number }>();
     expect(listing).toEqual({ last_error_code: "not_a_feed", consecutive_failures: 2 });
   });
 });
 
 describe("a source disabled in config", () => {
   it("is not read, keeps its stored items, and its feed keeps serving them", async () => {
-    const site = origins["jamnews"]!;
+    const site = origins.jamnews!;
     const jam = configured.find((s) => s.id === "jamnews")!;
     await (await fetch(`${site}/__fixture/reset`, { method: "POST" })).arrayBuffer();
     await runIngest({ ...ENV }, { trigger: "cron", sources: [jam], force: true });
-    const stored = await env.DB.prepare("SELECT count(*) AS n FROM items WHERE source_id = 'jamnews'").first<{ n: number }>();
+    const stored = await env.DB.prepare("SELECT count(*) AS n FROM items WHERE source_id = 'jamnews'").first<{
+      n: number;
+    }>();
     expect(stored!.n).toBeGreaterThan(0);
 
     await (await fetch(`${site}/__fixture/reset`, { method: "POST" })).arrayBuffer();
     const run = await runIngest({ ...ENV }, { trigger: "cron", sources: [{ ...jam, enabled: false }], force: true });
     expect(run.sources.jamnews).toBeUndefined();
     expect(await (await fetch(`${site}/__fixture/requests`)).json()).toEqual([]);
-    const after = await env.DB.prepare("SELECT count(*) AS n FROM items WHERE source_id = 'jamnews'").first<{ n: number }>();
+    const after = await env.DB.prepare("SELECT count(*) AS n FROM items WHERE source_id = 'jamnews'").first<{
+      n: number;
+    }>();
     expect(after!.n).toBe(stored!.n);
-    const feed = (await (await exports.default.fetch(new Request("https://caravan.test/feeds/source/jamnews.json"))).json()) as { items: unknown[] };
+    const feed = (await (
+      await exports.default.fetch(new Request("https://caravan.test/feeds/source/jamnews.json"))
+    ).json()) as { items: unknown[] };
     expect(feed.items).toHaveLength(stored!.n);
   });
 });

@@ -60,7 +60,10 @@ describe("WebSub after an ingest run", () => {
     await (await fetch(`${hub}/__hub/reset`, { method: "POST" })).arrayBuffer();
     await (await fetch(`${env.EURASIANET_BASE_URL}/__fixture/reset`, { method: "POST" })).arrayBuffer();
     const t0 = Date.now();
-    const run = await runIngest({ ...env, SUBREQUEST_BUDGET: "200" }, { trigger: "cron", sourceId: "eurasianet", now: t0 });
+    const run = await runIngest(
+      { ...env, SUBREQUEST_BUDGET: "200" },
+      { trigger: "cron", sourceId: "eurasianet", now: t0 },
+    );
     expect(run.itemsNew).toBe(31);
     const got = await pings();
     const urls = got.flatMap((p) => p.urls);
@@ -74,7 +77,10 @@ describe("WebSub after an ingest run", () => {
     expect(run.websub).toEqual({ published: expected.length, errors: [] });
 
     await (await fetch(`${hub}/__hub/reset`, { method: "POST" })).arrayBuffer();
-    const quiet = await runIngest({ ...env, SUBREQUEST_BUDGET: "200" }, { trigger: "cron", sourceId: "eurasianet", now: t0 + 3600_000 });
+    const quiet = await runIngest(
+      { ...env, SUBREQUEST_BUDGET: "200" },
+      { trigger: "cron", sourceId: "eurasianet", now: t0 + 3600_000 },
+    );
     expect(quiet.changedFeeds).toEqual([]);
     expect(await pings()).toEqual([]);
   });

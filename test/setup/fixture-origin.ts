@@ -2,9 +2,9 @@
 // because their origins must be known before the Worker's bindings are built; the global
 // setup's teardown stops them. vitest loads the config and the global setup as separate module
 // graphs, so the running servers are kept on globalThis rather than in a module variable.
-import { startFarm, type Farm } from "../fixtures/farm.mjs";
-import { startFakeHub, type FakeHub } from "../fixtures/hub.mjs";
-import { startFixtureServer, type FixtureServer } from "../fixtures/server.mjs";
+import { type Farm, startFarm } from "../fixtures/farm.mjs";
+import { type FakeHub, startFakeHub } from "../fixtures/hub.mjs";
+import { type FixtureServer, startFixtureServer } from "../fixtures/server.mjs";
 import { SOURCE_SITES } from "../fixtures/source-sites.mjs";
 
 export interface TestServers {
@@ -17,8 +17,20 @@ export interface TestServers {
 
 /** Every fixture site (test/fixtures/README.md): the configured sources' copies and format samples. */
 export const FIXTURE_SITES = [
-  "eurasianet", "eurasianet-rss", "oc-media", "civil-ge", "jamnews", "rferl", "meduza-en", "diplomat",
-  "atom-feed", "json-feed", "rdf-feed", "cp1251-feed", "odd-dates", "malformed",
+  "eurasianet",
+  "eurasianet-rss",
+  "oc-media",
+  "civil-ge",
+  "jamnews",
+  "rferl",
+  "meduza-en",
+  "diplomat",
+  "atom-feed",
+  "json-feed",
+  "rdf-feed",
+  "cp1251-feed",
+  "odd-dates",
+  "malformed",
 ];
 
 /** The Worker var that points each configured source at its fixture copy. */
@@ -30,8 +42,17 @@ type Holder = { [KEY]?: Promise<TestServers> };
 export function testServers(): Promise<TestServers> {
   const holder = globalThis as Holder;
   holder[KEY] ??= (async () => {
-    const [sites, hub, farm] = await Promise.all([startFixtureServer({ sites: FIXTURE_SITES }), startFakeHub(), startFarm({ hosts: 30, feedsPerHost: 10 })]);
-    return { sites, hub, farm, close: async () => void (await Promise.all([sites.close(), hub.close(), farm.close()])) };
+    const [sites, hub, farm] = await Promise.all([
+      startFixtureServer({ sites: FIXTURE_SITES }),
+      startFakeHub(),
+      startFarm({ hosts: 30, feedsPerHost: 10 }),
+    ]);
+    return {
+      sites,
+      hub,
+      farm,
+      close: async () => void (await Promise.all([sites.close(), hub.close(), farm.close()])),
+    };
   })();
   return holder[KEY];
 }

@@ -1,4 +1,4 @@
-import { describe, it, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { extractArticle, firstOgImage } from "../../src/ingest/html/article";
 import { cleanAuthorNames } from "../../src/ingest/html/authors";
 import { htmlToText } from "../../src/ingest/sanitize";
@@ -71,7 +71,10 @@ describe("extractArticle on a seed-like Eurasianet page with the source's select
       countries: ["Azerbaijan", "Belarus"],
       topics: ["Security"],
       tags: [],
-      image: { url: `${ORIGIN}${IMAGE_PATH}`, caption: "Defense Minister Zakir Hasanov and a Polonez missile system. (photo: mod.gov.az)" },
+      image: {
+        url: `${ORIGIN}${IMAGE_PATH}`,
+        caption: "Defense Minister Zakir Hasanov and a Polonez missile system. (photo: mod.gov.az)",
+      },
       language: "en",
     });
   });
@@ -80,8 +83,12 @@ describe("extractArticle on a seed-like Eurasianet page with the source's select
     const { bodyHtml } = await extractArticle(seedPage(), PAGE_URL, eurasianet.articleSelectors);
     expect(bodyHtml).not.toBeNull();
     // Not sanitized yet: relative links and entities stay as in the source.
-    expect(bodyHtml).toContain('<p>Azerbaijan has reached a deal to buy rocket launchers from Belarus, a Moscow daily <a href="/belarus-arms-exports">reported</a> on Tuesday.</p>');
-    expect(bodyHtml).toContain("<p>The sale had been <em>blocked</em> by Yerevan &amp; its allies, according to earlier reports.<br>Minsk has not commented.</p>");
+    expect(bodyHtml).toContain(
+      '<p>Azerbaijan has reached a deal to buy rocket launchers from Belarus, a Moscow daily <a href="/belarus-arms-exports">reported</a> on Tuesday.</p>',
+    );
+    expect(bodyHtml).toContain(
+      "<p>The sale had been <em>blocked</em> by Yerevan &amp; its allies, according to earlier reports.<br>Minsk has not commented.</p>",
+    );
     expect(bodyHtml).toContain("Armenia&#8217;s Iskander");
     expect(bodyHtml).not.toMatch(/newsletter|senior correspondent|Related|Popular|methane|Harriman/);
     const text = await htmlToText(bodyHtml!);
@@ -175,7 +182,11 @@ describe("extractArticle fallbacks", () => {
   </body></html>`;
 
   it("reads JSON-LD inside @graph: headline, authors (objects, @id references, strings), dates, image, language", async () => {
-    const article = await extractArticle(JSON_LD_PAGE, "https://news.example/steppe-report?utm=x", ArticleSelectors.parse({ exclude: ["div.ad"] }));
+    const article = await extractArticle(
+      JSON_LD_PAGE,
+      "https://news.example/steppe-report?utm=x",
+      ArticleSelectors.parse({ exclude: ["div.ad"] }),
+    );
     expect(article).toMatchObject({
       canonicalUrl: "https://news.example/steppe-report",
       title: "Steppe & river: a report",
@@ -239,7 +250,11 @@ describe("extractArticle fallbacks", () => {
   });
 
   it("returns null body and fields for a page without content", async () => {
-    const article = await extractArticle("<html><body><nav><a href='/'>Home</a></nav></body></html>", "https://a.example/", ArticleSelectors.parse({ body: "div.body" }));
+    const article = await extractArticle(
+      "<html><body><nav><a href='/'>Home</a></nav></body></html>",
+      "https://a.example/",
+      ArticleSelectors.parse({ body: "div.body" }),
+    );
     expect(article.bodyHtml).toBeNull();
     expect(article.title).toBeNull();
   });
@@ -247,7 +262,11 @@ describe("extractArticle fallbacks", () => {
   it("ignores an SVG icon's <title> and excluded elements nested deep in the body", async () => {
     const page = `<html><body><svg><title>icon</title></svg><title>Real title</title>
       <div class="body"><p>Keep <b>this</b>.</p><section><div><div class="share">Share <img src="/s.png"></div></div><hr class="share"></section><p>And this.</p></div></body></html>`;
-    const article = await extractArticle(page, "https://a.example/", ArticleSelectors.parse({ body: "div.body", exclude: [".share"] }));
+    const article = await extractArticle(
+      page,
+      "https://a.example/",
+      ArticleSelectors.parse({ body: "div.body", exclude: [".share"] }),
+    );
     expect(article.title).toBe("Real title");
     expect(article.bodyHtml).toBe("<p>Keep <b>this</b>.</p><section><div></div></section><p>And this.</p>");
   });
@@ -270,7 +289,11 @@ describe("extractArticle: widgets inside a scored body", () => {
   });
 
   it("keeps them under a configured body selector, which says exactly what the story is", async () => {
-    const article = await extractArticle(page, "https://news.example/a", ArticleSelectors.parse({ body: "div.content" }));
+    const article = await extractArticle(
+      page,
+      "https://news.example/a",
+      ArticleSelectors.parse({ body: "div.content" }),
+    );
     expect(article.bodyHtml).toContain("Another column");
     expect(article.bodyHtml).toContain("Follow us");
   });
@@ -279,16 +302,20 @@ describe("extractArticle: widgets inside a scored body", () => {
 describe("cleanAuthorNames and firstOgImage", () => {
   it("splits bylines into names and drops descriptions, domains and URLs", () => {
     expect(cleanAuthorNames(["By Jane Doe and John Roe"])).toEqual(["Jane Doe", "John Roe"]);
-    expect(cleanAuthorNames(["Povilas Aleksandravičius, Mykolo Romerio universiteto Žmogaus ir visuomenės studijų fakulteto profesorius, Lrt.lt"])).toEqual([
-      "Povilas Aleksandravičius",
-    ]);
+    expect(
+      cleanAuthorNames([
+        "Povilas Aleksandravičius, Mykolo Romerio universiteto Žmogaus ir visuomenės studijų fakulteto profesorius, Lrt.lt",
+      ]),
+    ).toEqual(["Povilas Aleksandravičius"]);
     expect(cleanAuthorNames(["Ursula von der Leyen", "ursula VON DER LEYEN"])).toEqual(["Ursula von der Leyen"]);
     expect(cleanAuthorNames(["https://www.facebook.com/x", "facebook.com/x"])).toEqual([]);
     expect(cleanAuthorNames(["staff reporter"])).toEqual(["staff reporter"]);
   });
 
   it("keeps the first of two comma-joined og:image URLs", () => {
-    expect(firstOgImage("https://a.example/x.jpg?itok=1,https://a.example/og.png")).toBe("https://a.example/x.jpg?itok=1");
+    expect(firstOgImage("https://a.example/x.jpg?itok=1,https://a.example/og.png")).toBe(
+      "https://a.example/x.jpg?itok=1",
+    );
     expect(firstOgImage("/x.jpg, /og.png")).toBe("/x.jpg");
     expect(firstOgImage("https://cdn.example/w_1,h_2/x.jpg")).toBe("https://cdn.example/w_1,h_2/x.jpg");
   });

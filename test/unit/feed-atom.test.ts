@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseFeedDocument, type FeedEntry } from "../../src/ingest/feed";
+import { type FeedEntry, parseFeedDocument } from "../../src/ingest/feed";
 
 const FEED_URL = "https://blog.example.org/atom.xml";
 
@@ -71,7 +71,12 @@ describe("Atom 1.0", () => {
   };
 
   it("reads the feed: html title as text, alternate link resolved against xml:base, xml:lang", () => {
-    expect(feed).toMatchObject({ format: "atom", title: "Steppe Notes", homePageUrl: "https://blog.example.org/en/", language: "en" });
+    expect(feed).toMatchObject({
+      format: "atom",
+      title: "Steppe Notes",
+      homePageUrl: "https://blog.example.org/en/",
+      language: "en",
+    });
     expect(feed.skipped).toBe(2);
     expect(feed.entries).toHaveLength(4);
   });
@@ -88,7 +93,9 @@ describe("Atom 1.0", () => {
     expect(e.contentHtml).toBe('<p>Escaped <a href="gallery">HTML</a></p>');
     const x = byTitle("An XHTML title");
     expect(x.contentHtml).toBe('<p>Para with <a href="rel/link">a link</a> &amp; an <img src="pic.png" alt="x"></p>');
-    expect(byTitle("No alternate link, id is a URL").contentHtml).toBe("<p>Line one.</p>\n<p>Line two &amp; three.</p>");
+    expect(byTitle("No alternate link, id is a URL").contentHtml).toBe(
+      "<p>Line one.</p>\n<p>Line two &amp; three.</p>",
+    );
     expect(byTitle("Out-of-line content").contentHtml).toBeNull();
   });
 

@@ -60,7 +60,9 @@ describe("Cyrillic code pages in workerd", () => {
 
       it("is decoded by the Content-Type charset", () => {
         const text = decodeBody(bytes, `text/xml; charset=${label}`);
-        expect(parseFeedDocument(text, "https://example.kg/rss").entries[0]!.title).toBe('Ёлка на площади Ала-Тоо: "праздник" начался');
+        expect(parseFeedDocument(text, "https://example.kg/rss").entries[0]!.title).toBe(
+          'Ёлка на площади Ала-Тоо: "праздник" начался',
+        );
       });
     });
   }
@@ -68,7 +70,9 @@ describe("Cyrillic code pages in workerd", () => {
   it("a UTF-8 BOM survives decoding and parsing", () => {
     const utf8 = new TextEncoder().encode(cyrillicFeed("utf-8"));
     const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8]);
-    expect(parseFeedDocument(decodeBody(withBom, "application/xml"), "https://example.kg/rss").title).toBe("Новости Бишкека");
+    expect(parseFeedDocument(decodeBody(withBom, "application/xml"), "https://example.kg/rss").title).toBe(
+      "Новости Бишкека",
+    );
     // A BOM left in the string by a decoder that keeps it is skipped by the parser.
     const kept = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(withBom);
     expect(kept.charCodeAt(0)).toBe(0xfeff);

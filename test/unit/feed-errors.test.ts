@@ -14,7 +14,8 @@ function failure(body: string, options?: { minBodyBytes?: number }): FeedParseEr
 }
 
 const item = (n: number) => `<item><title>Story ${n}</title><link>https://example.org/s/${n}</link></item>`;
-const rss = (items: string) => `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>T</title><link>https://example.org/</link>${items}</channel></rss>`;
+const rss = (items: string) =>
+  `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>T</title><link>https://example.org/</link>${items}</channel></rss>`;
 
 describe("hostile XML is refused before any entity is expanded", () => {
   it("refuses a billion-laughs entity bomb quickly", () => {
@@ -31,7 +32,9 @@ describe("hostile XML is refused before any entity is expanded", () => {
     const xxe = `<?xml version="1.0"?>\n<!DOCTYPE rss [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>\n<rss version="2.0"><channel><title>&xxe;</title>${item(1)}</channel></rss>`;
     const err = failure(xxe);
     expect(err.kind).toBe("refused");
-    expect(err.message).toBe('refused: the feed declares an external entity (SYSTEM "file:///etc/passwd"); external entities are never loaded');
+    expect(err.message).toBe(
+      'refused: the feed declares an external entity (SYSTEM "file:///etc/passwd"); external entities are never loaded',
+    );
   });
 
   it("refuses a parameter entity pulling in a remote DTD", () => {
@@ -49,15 +52,21 @@ describe("hostile XML is refused before any entity is expanded", () => {
 
 describe("documents that are not feeds", () => {
   it("says an HTML page is HTML", () => {
-    const err = failure(`<!DOCTYPE html>\n<html lang="en"><head><title>Just a moment...</title></head><body><p>Checking your browser</body></html>`);
+    const err = failure(
+      `<!DOCTYPE html>\n<html lang="en"><head><title>Just a moment...</title></head><body><p>Checking your browser</body></html>`,
+    );
     expect(err.kind).toBe("html");
     expect(err.message).toBe("not a feed: the document is HTML (<html> root)");
-    const xhtml = failure(`<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head><body>${"<p>padding</p>".repeat(5)}</body></html>`);
+    const xhtml = failure(
+      `<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head><body>${"<p>padding</p>".repeat(5)}</body></html>`,
+    );
     expect(xhtml.message).toBe("not a feed: the document is HTML (<html> root)");
   });
 
   it("names an XML root that is not a feed", () => {
-    const err = failure(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://example.org/</loc></url></urlset>`);
+    const err = failure(
+      `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://example.org/</loc></url></urlset>`,
+    );
     expect(err.kind).toBe("not-a-feed");
     expect(err.message).toBe("not a feed: the XML root element is <urlset> (a feed has <rss>, <rdf:RDF> or <feed>)");
   });
@@ -65,7 +74,9 @@ describe("documents that are not feeds", () => {
   it("says when a document is neither XML nor JSON", () => {
     const err = failure("Service temporarily unavailable. Please try again later, or contact the administrator.");
     expect(err.kind).toBe("not-a-feed");
-    expect(err.message).toBe('not a feed: the document is neither XML nor JSON (it starts with "Service temporarily unavailable. Please…")');
+    expect(err.message).toBe(
+      'not a feed: the document is neither XML nor JSON (it starts with "Service temporarily unavailable. Please…")',
+    );
   });
 
   it("refuses an empty body and a body of whitespace", () => {
@@ -76,7 +87,9 @@ describe("documents that are not feeds", () => {
   it("refuses a tiny 200 (RFE/RL answered 11 bytes) even when it is well-formed", () => {
     const err = failure("<rss></rss>");
     expect(err.kind).toBe("too-small");
-    expect(err.message).toMatch(/^the feed answered with only 11 bytes \("<rss><\/rss>"\), fewer than the 64 a feed needs$/);
+    expect(err.message).toMatch(
+      /^the feed answered with only 11 bytes \("<rss><\/rss>"\), fewer than the 64 a feed needs$/,
+    );
     // Bytes, not characters: 30 Cyrillic letters are 60 bytes.
     expect(failure("я".repeat(30)).message).toMatch(/only 60 bytes/);
     // The threshold is the source's.
@@ -90,7 +103,9 @@ describe("malformed XML", () => {
     const truncated = rss(item(1) + item(2)).slice(0, -"</item></channel></rss>".length);
     const err = failure(truncated);
     expect(err.kind).toBe("malformed");
-    expect(err.message).toBe("XML is not well formed: the document ends before <rss>, <channel>, <item> are closed (truncated?)");
+    expect(err.message).toBe(
+      "XML is not well formed: the document ends before <rss>, <channel>, <item> are closed (truncated?)",
+    );
   });
 
   it("names the line of a mismatched tag", () => {
@@ -101,7 +116,9 @@ describe("malformed XML", () => {
   });
 
   it("reports a truncated attribute", () => {
-    const err = failure(`<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>a</title><enclosure url="https://example.org/a.jpg`);
+    const err = failure(
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>a</title><enclosure url="https://example.org/a.jpg`,
+    );
     expect(err.kind).toBe("malformed");
     expect(err.message).toMatch(/^XML is not well formed: /);
   });
@@ -116,7 +133,9 @@ describe("malformed XML", () => {
     expect(failure(`{"error": "rate limited", "retry_after": 30, "message": "slow down please"}`).message).toBe(
       "not a feed: JSON without a JSON Feed version or items",
     );
-    expect(failure(`{"version": "https://example.org/v2", "items": [], "title": "some other json"}`).message).toContain("not a JSON Feed version URL");
+    expect(failure(`{"version": "https://example.org/v2", "items": [], "title": "some other json"}`).message).toContain(
+      "not a JSON Feed version URL",
+    );
   });
 });
 
@@ -137,14 +156,17 @@ describe("real-world repairs", () => {
   });
 
   it("drops control characters XML forbids", () => {
-    const [entry] = parseFeedDocument(rss(`<item><title>Bad\u000bchar\u0001s</title><link>https://example.org/a</link></item>`), URL_).entries;
+    const [entry] = parseFeedDocument(
+      rss(`<item><title>Bad\u000bchar\u0001s</title><link>https://example.org/a</link></item>`),
+      URL_,
+    ).entries;
     expect(entry!.title).toBe("Badchars");
   });
 
   it("never throws anything but FeedParseError on mangled input", () => {
     const base = rss(item(1) + item(2) + item(3));
     for (let cut = 1; cut < base.length; cut += 7) {
-      for (const body of [base.slice(0, cut), base.slice(cut), base.slice(0, cut) + "<" + base.slice(cut)]) {
+      for (const body of [base.slice(0, cut), base.slice(cut), `${base.slice(0, cut)}<${base.slice(cut)}`]) {
         try {
           parseFeedDocument(body, URL_);
         } catch (err) {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import readme from "../fixtures/README.md?raw";
 import { parseSourceDate } from "../../src/ingest/dates";
-import { extractArticle } from "../../src/ingest/html/article";
-import { htmlToText, sanitizeHtml } from "../../src/ingest/sanitize";
 import { FeedParseError, parseFeedDocument } from "../../src/ingest/feed";
 import { resolveFeeds } from "../../src/ingest/feed/resolve";
 import { mapFeedTerms } from "../../src/ingest/feed/terms";
+import { extractArticle } from "../../src/ingest/html/article";
+import { htmlToText, sanitizeHtml } from "../../src/ingest/sanitize";
 import type { FeedSource } from "../../src/model/source";
 import { civilGe } from "../../src/sources/civil-ge";
 import { diplomatCentralAsia } from "../../src/sources/diplomat-central-asia";
@@ -14,6 +13,7 @@ import { jamnews } from "../../src/sources/jamnews";
 import { meduzaEn } from "../../src/sources/meduza-en";
 import { ocMedia } from "../../src/sources/oc-media";
 import { rferl } from "../../src/sources/rferl";
+import readme from "../fixtures/README.md?raw";
 
 /**
  * The UTF-8 feed fixtures, parsed and compared with the item tables of test/fixtures/README.md
@@ -21,8 +21,15 @@ import { rferl } from "../../src/sources/rferl";
  * real source definitions give. The windows-1251 / KOI8-R files are bytes a `?raw` import
  * cannot carry: feed-decode.test.ts and the selfcheck cover them.
  */
-const files = import.meta.glob<string>("../fixtures/sites/*/**/*.{xml,json,rdf,html}", { query: "?raw", import: "default", eager: true });
-const routeTables = import.meta.glob<Record<string, { file: string }>>("../fixtures/sites/*/_feeds.json", { import: "default", eager: true });
+const files = import.meta.glob<string>("../fixtures/sites/*/**/*.{xml,json,rdf,html}", {
+  query: "?raw",
+  import: "default",
+  eager: true,
+});
+const routeTables = import.meta.glob<Record<string, { file: string }>>("../fixtures/sites/*/_feeds.json", {
+  import: "default",
+  eager: true,
+});
 
 const sourceOfSite: Record<string, FeedSource> = {
   "oc-media": ocMedia,
@@ -57,7 +64,11 @@ function itemTables(markdown: string): ItemTable[] {
   const out: ItemTable[] = [];
   for (const m of markdown.matchAll(/^#### Items: (\S+) (\S+)\n([\s\S]*?)(?=\n#### |\n## |$(?![\s\S]))/gm)) {
     const lines = m[3]!.split("\n").filter((l) => l.startsWith("|"));
-    const cells = (line: string) => line.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, "|"));
+    const cells = (line: string) =>
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim().replace(/\\\|/g, "|"));
     const columns = cells(lines[0]!);
     const rows = lines.slice(2).map((line) => Object.fromEntries(cells(line).map((v, i) => [columns[i]!, v])));
     out.push({ site: m[1]!, route: m[2]!, columns, rows });
@@ -71,7 +82,20 @@ const tables = itemTables(readme);
 describe("feed fixtures agree with test/fixtures/README.md", () => {
   it("the README has item tables for every feed site", () => {
     expect(new Set(tables.map((t) => t.site))).toEqual(
-      new Set(["oc-media", "civil-ge", "jamnews", "eurasianet-rss", "rferl", "meduza-en", "diplomat", "atom-feed", "json-feed", "rdf-feed", "cp1251-feed", "odd-dates"]),
+      new Set([
+        "oc-media",
+        "civil-ge",
+        "jamnews",
+        "eurasianet-rss",
+        "rferl",
+        "meduza-en",
+        "diplomat",
+        "atom-feed",
+        "json-feed",
+        "rdf-feed",
+        "cp1251-feed",
+        "odd-dates",
+      ]),
     );
     expect(tables.every((t) => t.rows.length > 0)).toBe(true);
   });
@@ -84,7 +108,9 @@ describe("feed fixtures agree with test/fixtures/README.md", () => {
       expect(feed.entries).toHaveLength(table.rows.length);
 
       const source = sourceOfSite[table.site];
-      const feedTerms = source ? resolveFeeds(source, { [source.baseUrlVar!]: origin }).find((f) => f.url === `${origin}${table.route}`) : undefined;
+      const feedTerms = source
+        ? resolveFeeds(source, { [source.baseUrlVar!]: origin }).find((f) => f.url === `${origin}${table.route}`)
+        : undefined;
       if (source) expect(feedTerms, `${table.route} is one of ${source.id}'s feeds`).toBeDefined();
 
       table.rows.forEach((row, i) => {
@@ -109,7 +135,8 @@ describe("feed fixtures agree with test/fixtures/README.md", () => {
 });
 
 describe("details of the source fixtures", () => {
-  const parse = (site: string, route: string) => parseFeedDocument(fixtureBody(site, route), `${originOf(site)}${route}`);
+  const parse = (site: string, route: string) =>
+    parseFeedDocument(fixtureBody(site, route), `${originOf(site)}${route}`);
 
   it("OC Media: content:encoded with its figure, two creators, the 'appeared first' description", () => {
     const feed = parse("oc-media", "/feed/");
@@ -127,14 +154,22 @@ describe("details of the source fixtures", () => {
   it("JAMnews: enclosure pictures, including the wrong image/jpg type with length 0", () => {
     const images = parse("jamnews", "/feed/").entries.map((e) => e.image?.url ?? null);
     const o = originOf("jamnews");
-    expect(images).toEqual([`${o}/wp-content/uploads/2026/09/ajapnyak-station.jpg`, `${o}/wp-content/uploads/2026/09/kura-low-water.jpg`, null]);
+    expect(images).toEqual([
+      `${o}/wp-content/uploads/2026/09/ajapnyak-station.jpg`,
+      `${o}/wp-content/uploads/2026/09/kura-low-water.jpg`,
+      null,
+    ]);
   });
 
   it("Eurasianet RSS: Drupal guids, dc:creator, a relative link under xml:base", () => {
     const feed = parse("eurasianet-rss", "/rss");
-    expect(feed.entries.map((e) => e.guid)).toEqual(["70311", "70298", "70270", "70233"].map((n) => `${n} at ${originOf("eurasianet-rss")}`));
+    expect(feed.entries.map((e) => e.guid)).toEqual(
+      ["70311", "70298", "70270", "70233"].map((n) => `${n} at ${originOf("eurasianet-rss")}`),
+    );
     expect(feed.entries[3]!.authors).toEqual(["Pavel Sadovsky"]);
-    expect(feed.entries[0]!.summaryHtml).toBe("<p>The terminal doubles the port&#039;s capacity for rail cars bound for Baku.</p>");
+    expect(feed.entries[0]!.summaryHtml).toBe(
+      "<p>The terminal doubles the port&#039;s capacity for rail cars bound for Baku.</p>",
+    );
     expect(parseSourceDate(feed.entries[0]!.publishedText, eurasianetRss.timeZone)).toBe("2026-09-23T04:00:00.000Z");
   });
 
@@ -145,7 +180,8 @@ describe("details of the source fixtures", () => {
       guid: `${o}/a/33120001.html`,
       authors: ["RFE/RL's Kazakh Service"],
       image: { url: `${o}/img/33120001_w1200.jpg`, caption: null },
-      summaryHtml: "An appeals court in Aqtau upheld a five-year sentence for an oil worker who led a strike in January.",
+      summaryHtml:
+        "An appeals court in Aqtau upheld a five-year sentence for an oil worker who led a strike in January.",
       contentHtml: null,
     });
   });
@@ -157,7 +193,9 @@ describe("details of the source fixtures", () => {
       const article = await extractArticle(html, entry.url, rferl.articleSelectors!);
       expect(article.title, entry.url).toBe(entry.title);
       expect(article.canonicalUrl, entry.url).toBe(entry.url);
-      expect(parseSourceDate(article.publishedText, rferl.timeZone), entry.url).toBe(parseSourceDate(entry.publishedText, rferl.timeZone));
+      expect(parseSourceDate(article.publishedText, rferl.timeZone), entry.url).toBe(
+        parseSourceDate(entry.publishedText, rferl.timeZone),
+      );
       expect(article.authors, entry.url).toEqual(entry.authors);
       const body = await htmlToText(await sanitizeHtml(article.bodyHtml!, entry.url));
       const paragraphs = [...html.matchAll(/<p>([^<]+)<\/p>/g)].map((m) => m[1]!);
@@ -171,15 +209,18 @@ describe("details of the source fixtures", () => {
   it("RFE/RL: the 11-byte zone answer is refused", () => {
     const body = fixtureBody("rferl", "/api/zypppgmm-en");
     expect(body).toBe("<rss></rss>");
-    expect(() => parseFeedDocument(body, `${originOf("rferl")}/api/zypppgmm-en`, { minBodyBytes: rferl.minBodyBytes })).toThrow(
-      /^the feed answered with only 11 bytes/,
-    );
+    expect(() =>
+      parseFeedDocument(body, `${originOf("rferl")}/api/zypppgmm-en`, { minBodyBytes: rferl.minBodyBytes }),
+    ).toThrow(/^the feed answered with only 11 bytes/);
   });
 
   it("Meduza (English): enclosure with length 0 as the picture, content:encoded, +0300 dates", () => {
     const feed = parse("meduza-en", "/rss/en/all");
     const o = originOf("meduza-en");
-    expect(feed.entries[0]!.image).toEqual({ url: `${o}/imgly/share/1790281001/en/news/2026/09/24/russian-regions-cut-school-budgets-as-war-spending-grows`, caption: null });
+    expect(feed.entries[0]!.image).toEqual({
+      url: `${o}/imgly/share/1790281001/en/news/2026/09/24/russian-regions-cut-school-budgets-as-war-spending-grows`,
+      caption: null,
+    });
     expect(feed.entries[0]!.guid).toBe(feed.entries[0]!.url);
     expect(feed.entries[0]!.contentHtml).toContain("postponed “until further notice.”");
     expect(parseSourceDate(feed.entries[2]!.publishedText, meduzaEn.timeZone)).toBe("2026-09-23T18:15:30.000Z");
@@ -190,7 +231,10 @@ describe("details of the source fixtures", () => {
     const o = originOf("diplomat");
     expect(feed.title).toBe("Central Asia – The Diplomat");
     expect(feed.entries.map((e) => e.image)).toEqual([
-      { url: `${o}/wp-content/uploads/2026/09/sizes/td-story-s-2/thediplomat_2026-09-22-171000.jpg`, caption: "The shore of Lake Balkhash near Ulken. Credit: Depositphotos" },
+      {
+        url: `${o}/wp-content/uploads/2026/09/sizes/td-story-s-2/thediplomat_2026-09-22-171000.jpg`,
+        caption: "The shore of Lake Balkhash near Ulken. Credit: Depositphotos",
+      },
       { url: `${o}/wp-content/uploads/2026/09/sizes/thumbnail/thediplomat_2026-09-21-120000.jpg`, caption: null },
       { url: `${o}/wp-content/uploads/2026/09/sizes/td-story-s-2/thediplomat_2026-09-19-093000.jpg`, caption: null },
     ]);
@@ -215,8 +259,14 @@ describe("details of the source fixtures", () => {
     const feed = parse("atom-feed", "/atom.xml");
     const o = originOf("atom-feed");
     expect(feed).toMatchObject({ title: "Steppe Dispatch", homePageUrl: `${o}/blog/`, language: "en" });
-    expect(feed.entries.map((e) => e.image?.url ?? null)).toEqual([`${o}/media/night-train.jpg`, `${o}/archive/2026/thumbs/issyk-kul.jpg`, null]);
-    expect(feed.entries[1]!.contentHtml).toBe('<p>The lake has lost <strong>40 cm</strong> since 2020.</p><p><img src="img/shoreline.jpg" alt="Shoreline near Cholpon-Ata"></p>');
+    expect(feed.entries.map((e) => e.image?.url ?? null)).toEqual([
+      `${o}/media/night-train.jpg`,
+      `${o}/archive/2026/thumbs/issyk-kul.jpg`,
+      null,
+    ]);
+    expect(feed.entries[1]!.contentHtml).toBe(
+      '<p>The lake has lost <strong>40 cm</strong> since 2020.</p><p><img src="img/shoreline.jpg" alt="Shoreline near Cholpon-Ata"></p>',
+    );
     expect(feed.entries[1]!.baseUrl).toBe(`${o}/archive/2026/`);
   });
 });

@@ -19,7 +19,11 @@ const v11 = {
       content_html: "<p>HTML body</p>",
       date_published: "2026-09-22T10:00:00+06:00",
       date_modified: "2026-09-22T12:00:00+06:00",
-      authors: [{ name: "Timur S." }, { name: "Lola K.", url: "https://example.org/lola" }, { url: "https://example.org/nameless" }],
+      authors: [
+        { name: "Timur S." },
+        { name: "Lola K.", url: "https://example.org/lola" },
+        { url: "https://example.org/nameless" },
+      ],
       tags: ["Kyrgyzstan", "Economy", "Kyrgyzstan"],
       image: "/images/1.jpg",
       language: "ru",
@@ -47,8 +51,21 @@ const v10 = {
   home_page_url: "https://example.org/",
   author: { name: "Old Feed Author" },
   items: [
-    { id: "a", url: "https://example.org/a", title: "Single author", author: { name: "Ana V." }, date_published: "2018-04-18T10:27:00-04:00", content_html: "<p>a</p>" },
-    { id: "b", url: "https://example.org/b", title: "Feed author", content_html: "<p>b</p>", banner_image: "https://example.org/banner.png" },
+    {
+      id: "a",
+      url: "https://example.org/a",
+      title: "Single author",
+      author: { name: "Ana V." },
+      date_published: "2018-04-18T10:27:00-04:00",
+      content_html: "<p>a</p>",
+    },
+    {
+      id: "b",
+      url: "https://example.org/b",
+      title: "Feed author",
+      content_html: "<p>b</p>",
+      banner_image: "https://example.org/banner.png",
+    },
   ],
 };
 
@@ -56,7 +73,13 @@ describe("JSON Feed 1.1", () => {
   const feed = parseFeedDocument(JSON.stringify(v11, null, 2), FEED_URL);
 
   it("reads the feed", () => {
-    expect(feed).toMatchObject({ format: "jsonfeed", title: "Bazaar & Border", homePageUrl: "https://example.org/", language: "en-US", skipped: 2 });
+    expect(feed).toMatchObject({
+      format: "jsonfeed",
+      title: "Bazaar & Border",
+      homePageUrl: "https://example.org/",
+      language: "en-US",
+      skipped: 2,
+    });
     expect(feed.entries.map((e) => e.title)).toEqual(["Two authors", "Text only, feed authors", "Link post"]);
   });
 
@@ -100,7 +123,11 @@ describe("JSON Feed 1.0", () => {
   });
 
   it("reads a 1.1 feed that still writes the 1.0 author (1.1 readers must)", () => {
-    const mixed = { ...v10, version: "https://jsonfeed.org/version/1.1", items: [{ ...v10.items[0], authors: undefined }] };
+    const mixed = {
+      ...v10,
+      version: "https://jsonfeed.org/version/1.1",
+      items: [{ ...v10.items[0], authors: undefined }],
+    };
     expect(parseFeedDocument(JSON.stringify(mixed), FEED_URL).entries[0]!.authors).toEqual(["Ana V."]);
   });
 

@@ -36,7 +36,13 @@ describe("RSS 1.0 (RDF)", () => {
   const feed = parseFeedDocument(doc, FEED_URL);
 
   it("reads the channel", () => {
-    expect(feed).toMatchObject({ format: "rss1", title: "Archive & Notes", homePageUrl: "https://archive.example.org/", language: "en", skipped: 1 });
+    expect(feed).toMatchObject({
+      format: "rss1",
+      title: "Archive & Notes",
+      homePageUrl: "https://archive.example.org/",
+      language: "en",
+      skipped: 1,
+    });
   });
 
   it("reads items beside the channel, with Dublin Core metadata", () => {
@@ -52,6 +58,11 @@ describe("RSS 1.0 (RDF)", () => {
       publishedText: "2026-09-19T14:00:00+05:00",
       categories: ["Tajikistan", "Arts and Culture"],
     });
-    expect(b).toMatchObject({ url: "https://archive.example.org/b", guid: "https://archive.example.org/b", publishedText: "2026-09-18", summaryHtml: null });
+    expect(b).toMatchObject({
+      url: "https://archive.example.org/b",
+      guid: "https://archive.example.org/b",
+      publishedText: "2026-09-18",
+      summaryHtml: null,
+    });
   });
 });

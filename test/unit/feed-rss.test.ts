@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseFeedDocument, type FeedEntry } from "../../src/ingest/feed";
+import { type FeedEntry, parseFeedDocument } from "../../src/ingest/feed";
 
 const FEED_URL = "https://feeds.example.net/caucasus.xml";
 
@@ -72,7 +72,12 @@ describe("RSS 2.0", () => {
   };
 
   it("reads the channel", () => {
-    expect(feed).toMatchObject({ format: "rss2", title: "Caucasus & Co", homePageUrl: "https://news.example.org/", language: "en-GB" });
+    expect(feed).toMatchObject({
+      format: "rss2",
+      title: "Caucasus & Co",
+      homePageUrl: "https://news.example.org/",
+      language: "en-GB",
+    });
   });
 
   it("skips and counts entries without a usable link or a title", () => {
@@ -139,7 +144,10 @@ describe("RSS 2.0", () => {
       caption: "The new line near Gardabani (photo: press office)",
     });
     // media: prefix used without an xmlns declaration still reads as Media RSS.
-    expect(byTitle("Feedburner wraps the link").image).toEqual({ url: "https://img.example.org/thumb.png", caption: null });
+    expect(byTitle("Feedburner wraps the link").image).toEqual({
+      url: "https://img.example.org/thumb.png",
+      caption: null,
+    });
     expect(byTitle("Breaking: A & B").image).toEqual({ url: "https://img.example.org/a.jpg", caption: null });
     // The audio enclosure is skipped; the typeless one is a picture by its file name.
     expect(byTitle("Only a permalink guid").image).toEqual({ url: "https://cdn.example.org/photo.JPG", caption: null });
@@ -153,7 +161,8 @@ describe("RSS 2.0", () => {
 
 describe("RSS 2.0 performance", () => {
   it("parses 100 items with content:encoded in a few milliseconds", () => {
-    const paragraph = "<p>Officials in Bishkek said on Tuesday that the new rules would take effect in spring, after a consultation with traders &amp; importers.</p>";
+    const paragraph =
+      "<p>Officials in Bishkek said on Tuesday that the new rules would take effect in spring, after a consultation with traders &amp; importers.</p>";
     const items = Array.from(
       { length: 100 },
       (_, i) => `<item><title><![CDATA[Story number ${i} &amp; more]]></title><link>https://example.org/s/${i}</link>

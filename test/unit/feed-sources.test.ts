@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/env";
 import { isTimeZone } from "../../src/ingest/dates";
 import { resolveFeeds } from "../../src/ingest/feed/resolve";
 import { mapFeedTerms, urlRuleMatches } from "../../src/ingest/feed/terms";
-import { ConfigError } from "../../src/env";
 import { FeedSource, Source } from "../../src/model/source";
 import { civilGe } from "../../src/sources/civil-ge";
 import { diplomatCentralAsia } from "../../src/sources/diplomat-central-asia";
@@ -35,12 +35,36 @@ describe("the configured feed sources", () => {
 
   it("name only taxonomy slugs in their term maps, URL rules, zone feeds and defaults", () => {
     for (const s of feedSources) {
-      const countries = [...Object.values(s.termMap.countries), ...s.defaultCountries, ...s.urlTermMap.flatMap((r) => r.countries), ...s.extraFeeds.flatMap((f) => f.countries)];
-      const regions = [...Object.values(s.termMap.regions), ...s.defaultRegions, ...s.urlTermMap.flatMap((r) => r.regions), ...s.extraFeeds.flatMap((f) => f.regions)];
-      const topics = [...Object.values(s.termMap.topics), ...s.defaultTopics, ...s.urlTermMap.flatMap((r) => r.topics), ...s.extraFeeds.flatMap((f) => f.topics)];
-      expect(countries.filter((c) => !countrySlugs.includes(c)), s.id).toEqual([]);
-      expect(regions.filter((r) => !regionSlugs.includes(r)), s.id).toEqual([]);
-      expect(topics.filter((t) => !topicSlugs.includes(t)), s.id).toEqual([]);
+      const countries = [
+        ...Object.values(s.termMap.countries),
+        ...s.defaultCountries,
+        ...s.urlTermMap.flatMap((r) => r.countries),
+        ...s.extraFeeds.flatMap((f) => f.countries),
+      ];
+      const regions = [
+        ...Object.values(s.termMap.regions),
+        ...s.defaultRegions,
+        ...s.urlTermMap.flatMap((r) => r.regions),
+        ...s.extraFeeds.flatMap((f) => f.regions),
+      ];
+      const topics = [
+        ...Object.values(s.termMap.topics),
+        ...s.defaultTopics,
+        ...s.urlTermMap.flatMap((r) => r.topics),
+        ...s.extraFeeds.flatMap((f) => f.topics),
+      ];
+      expect(
+        countries.filter((c) => !countrySlugs.includes(c)),
+        s.id,
+      ).toEqual([]);
+      expect(
+        regions.filter((r) => !regionSlugs.includes(r)),
+        s.id,
+      ).toEqual([]);
+      expect(
+        topics.filter((t) => !topicSlugs.includes(t)),
+        s.id,
+      ).toEqual([]);
     }
   });
 
@@ -78,9 +102,12 @@ describe("the FeedSource schema", () => {
   });
 
   it("refuses a non-http feed URL, a bad slug and a URL pattern that is neither a path nor a ^regex", () => {
-    const issues = (value: unknown) => FeedSource.safeParse(value).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
+    const issues = (value: unknown) =>
+      FeedSource.safeParse(value).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
     expect(issues({ ...minimal, feedUrl: "ftp://example.org/feed" })[0]).toMatch(/^feedUrl: /);
-    expect(issues({ ...minimal, defaultCountries: ["Georgia"] })).toEqual(["defaultCountries.0: a lower-case slug such as central-asia"]);
+    expect(issues({ ...minimal, defaultCountries: ["Georgia"] })).toEqual([
+      "defaultCountries.0: a lower-case slug such as central-asia",
+    ]);
     expect(issues({ ...minimal, urlTermMap: [{ pattern: "news/georgia" }] })).toEqual([
       'urlTermMap.0.pattern: a path prefix starting with "/" or a regular expression starting with "^"',
     ]);
@@ -91,7 +118,9 @@ describe("the FeedSource schema", () => {
 
 describe("resolveFeeds", () => {
   it("uses the configured URLs when the var is not set", () => {
-    expect(resolveFeeds(ocMedia, {})).toEqual([{ id: "oc-media:/feed/", url: "https://oc-media.org/feed/", terms: { countries: [], regions: [], topics: [] } }]);
+    expect(resolveFeeds(ocMedia, {})).toEqual([
+      { id: "oc-media:/feed/", url: "https://oc-media.org/feed/", terms: { countries: [], regions: [], topics: [] } },
+    ]);
     expect(resolveFeeds(rferl, {}).map((f) => [f.id, f.url, f.terms.countries])).toEqual([
       ["rferl:/api/zrqpurqp", "https://www.rferl.org/api/zrqpurqp", []],
       ["rferl:/api/zvqeoykmruy", "https://www.rferl.org/api/zvqeoykmruy", ["kazakhstan"]],
@@ -102,18 +131,25 @@ describe("resolveFeeds", () => {
   });
 
   it("re-points every feed at the var's origin and path prefix, keeping ids", () => {
-    expect(resolveFeeds(ocMedia, { OCMEDIA_BASE_URL: "http://127.0.0.1:4100/" })[0]).toMatchObject({ id: "oc-media:/feed/", url: "http://127.0.0.1:4100/feed/" });
+    expect(resolveFeeds(ocMedia, { OCMEDIA_BASE_URL: "http://127.0.0.1:4100/" })[0]).toMatchObject({
+      id: "oc-media:/feed/",
+      url: "http://127.0.0.1:4100/feed/",
+    });
     expect(resolveFeeds(diplomatCentralAsia, { DIPLOMAT_BASE_URL: " http://127.0.0.1:4200/challenge " })[0]!.url).toBe(
       "http://127.0.0.1:4200/challenge/regions/central-asia/feed",
     );
     const moved = resolveFeeds(rferl, { RFERL_BASE_URL: "http://mirror.example:8080" });
-    expect(moved.map((f) => f.url)).toEqual(resolveFeeds(rferl, {}).map((f) => f.url.replace("https://www.rferl.org", "http://mirror.example:8080")));
+    expect(moved.map((f) => f.url)).toEqual(
+      resolveFeeds(rferl, {}).map((f) => f.url.replace("https://www.rferl.org", "http://mirror.example:8080")),
+    );
     expect(moved.map((f) => f.id)).toEqual(resolveFeeds(rferl, {}).map((f) => f.id));
   });
 
   it("refuses a var that is not an http(s) URL, naming it", () => {
     expect(() => resolveFeeds(meduzaEn, { MEDUZA_BASE_URL: "meduza.io" })).toThrow(ConfigError);
-    expect(() => resolveFeeds(meduzaEn, { MEDUZA_BASE_URL: "file:///etc" })).toThrow('MEDUZA_BASE_URL: "file:///etc" is not an http(s) URL');
+    expect(() => resolveFeeds(meduzaEn, { MEDUZA_BASE_URL: "file:///etc" })).toThrow(
+      'MEDUZA_BASE_URL: "file:///etc" is not an http(s) URL',
+    );
   });
 });
 
@@ -126,7 +162,10 @@ describe("mapFeedTerms", () => {
     homepage: "https://example.org",
     language: "en",
     timeZone: "UTC",
-    termMap: { countries: { "North Caucasus": "russia", "Karabakh war": "nagorno-karabakh" }, topics: { "KARABAKH WAR": "security", Culture: "arts-and-culture" } },
+    termMap: {
+      countries: { "North Caucasus": "russia", "Karabakh war": "nagorno-karabakh" },
+      topics: { "KARABAKH WAR": "security", Culture: "arts-and-culture" },
+    },
     urlTermMap: [
       { pattern: "/Georgia/", countries: ["georgia"] },
       { pattern: "^/(en|ru)/kz/", countries: ["kazakhstan"], topics: ["politics"] },
@@ -138,7 +177,16 @@ describe("mapFeedTerms", () => {
   it("maps categories through the term map (any case), then the taxonomy's names; the rest are tags", () => {
     const terms = mapFeedTerms(source, {
       url: "https://example.org/story",
-      categories: ["north caucasus", "Karabakh War", "Nagorno-Karabakh", "Central Asia", "Economy", "culture", "Podcast", "podcast"],
+      categories: [
+        "north caucasus",
+        "Karabakh War",
+        "Nagorno-Karabakh",
+        "Central Asia",
+        "Economy",
+        "culture",
+        "Podcast",
+        "podcast",
+      ],
     });
     expect(terms).toEqual({
       countries: ["russia", "nagorno-karabakh"],
@@ -149,10 +197,21 @@ describe("mapFeedTerms", () => {
   });
 
   it("adds the terms of matching URL rules (prefix or ^regex, case-insensitive) and of the feed", () => {
-    expect(mapFeedTerms(source, { url: "https://example.org/georgia/2026/x", categories: [] }).countries).toEqual(["georgia"]);
-    expect(mapFeedTerms(source, { url: "https://example.org/ru/KZ/x?y=/georgia/", categories: [] })).toMatchObject({ countries: ["kazakhstan"], topics: ["society", "politics"] });
+    expect(mapFeedTerms(source, { url: "https://example.org/georgia/2026/x", categories: [] }).countries).toEqual([
+      "georgia",
+    ]);
+    expect(mapFeedTerms(source, { url: "https://example.org/ru/KZ/x?y=/georgia/", categories: [] })).toMatchObject({
+      countries: ["kazakhstan"],
+      topics: ["society", "politics"],
+    });
     expect(mapFeedTerms(source, { url: "https://example.org/de/kz/x", categories: [] }).countries).toEqual([]);
-    expect(mapFeedTerms(source, { url: "https://example.org/x", categories: [] }, { countries: ["armenia"], regions: [], topics: ["economy"] })).toMatchObject({
+    expect(
+      mapFeedTerms(
+        source,
+        { url: "https://example.org/x", categories: [] },
+        { countries: ["armenia"], regions: [], topics: ["economy"] },
+      ),
+    ).toMatchObject({
       countries: ["armenia"],
       topics: ["society", "economy"],
     });

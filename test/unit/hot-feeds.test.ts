@@ -1,7 +1,13 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { hotFeedResponse, rememberFeedRoute } from "../../src/http/hot-feeds";
-import { clearFeedMemo, getCachedFeed, invalidateFeeds, putCachedFeed, readFeedVersions } from "../../src/store/feed-cache";
+import {
+  clearFeedMemo,
+  getCachedFeed,
+  invalidateFeeds,
+  putCachedFeed,
+  readFeedVersions,
+} from "../../src/store/feed-cache";
 
 describe("the hot path for feed polls", () => {
   it("answers only remembered URLs with a current rendering, and honours validators", async () => {
@@ -11,8 +17,18 @@ describe("the hot path for feed polls", () => {
 
     await invalidateFeeds(env.DB, env.CACHE, ["country:georgia"], "v1");
     await readFeedVersions(env.CACHE);
-    await putCachedFeed(env.CACHE, "k", { version: "v1", body: new TextEncoder().encode("<feed/>"), etag: '"e1"', lastModified: "Wed, 20 May 2026 04:00:00 GMT", contentType: "application/atom+xml" });
-    rememberFeedRoute(url, { feedKey: "country:georgia", cacheKey: "k", headers: { "content-type": "application/atom+xml; charset=utf-8" } });
+    await putCachedFeed(env.CACHE, "k", {
+      version: "v1",
+      body: new TextEncoder().encode("<feed/>"),
+      etag: '"e1"',
+      lastModified: "Wed, 20 May 2026 04:00:00 GMT",
+      contentType: "application/atom+xml",
+    });
+    rememberFeedRoute(url, {
+      feedKey: "country:georgia",
+      cacheKey: "k",
+      headers: { "content-type": "application/atom+xml; charset=utf-8" },
+    });
 
     const hit = hotFeedResponse(new Request(url))!;
     expect(hit.status).toBe(200);
@@ -53,7 +69,12 @@ describe("renderings in KV", () => {
 
     const stored = await env.CACHE.getWithMetadata("feed:kv-test", "arrayBuffer");
     expect(new Uint8Array(stored.value!)).toEqual(body);
-    expect(stored.metadata).toEqual({ version: "v7", etag: '"e7"', lastModified: null, contentType: "application/feed+json" });
+    expect(stored.metadata).toEqual({
+      version: "v7",
+      etag: '"e7"',
+      lastModified: null,
+      contentType: "application/feed+json",
+    });
 
     clearFeedMemo();
     const read = await getCachedFeed(env.CACHE, "feed:kv-test", "v7");
@@ -63,7 +84,16 @@ describe("renderings in KV", () => {
 
   it("read an entry without the expected metadata (an older release's JSON document) as absent", async () => {
     clearFeedMemo();
-    await env.CACHE.put("feed:old-format", JSON.stringify({ version: "v1", body: "<feed/>", etag: '"e"', lastModified: null, contentType: "application/atom+xml" }));
+    await env.CACHE.put(
+      "feed:old-format",
+      JSON.stringify({
+        version: "v1",
+        body: "<feed/>",
+        etag: '"e"',
+        lastModified: null,
+        contentType: "application/atom+xml",
+      }),
+    );
     expect(await getCachedFeed(env.CACHE, "feed:old-format", "v1")).toBeNull();
     await env.CACHE.put("feed:bad-metadata", "<feed/>", { metadata: { version: 1 } });
     expect(await getCachedFeed(env.CACHE, "feed:bad-metadata", "1")).toBeNull();

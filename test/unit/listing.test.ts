@@ -1,4 +1,4 @@
-import { describe, it, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseListing } from "../../src/ingest/html/listing";
 import { ListingSelectors } from "../../src/model/source";
 import { eurasianet } from "../../src/sources/eurasianet";
@@ -6,7 +6,14 @@ import { eurasianet } from "../../src/sources/eurasianet";
 const PAGE_URL = "https://eurasianet.org/region/caucasus?page=1";
 
 /** A teaser in the confirmed Eurasianet listing markup. */
-function row(opts: { href?: string; title: string; dek?: string; author?: string; date?: string; img?: string }): string {
+function row(opts: {
+  href?: string;
+  title: string;
+  dek?: string;
+  author?: string;
+  date?: string;
+  img?: string;
+}): string {
   const link = opts.href === undefined ? opts.title : `<a href="${opts.href}" hreflang="en">${opts.title}</a>`;
   return `
     <div class="view__row">
@@ -93,12 +100,22 @@ describe("parseListing on Eurasianet listing markup", () => {
   });
 
   it("accepts a Response and reports a missing container", async () => {
-    const page = await parseListing(new Response("<html><body><div class='view__row'><h2 class='teaser__title'><a href='/x'>X</a></h2></div></body></html>"), PAGE_URL, eurasianet.listingSelectors);
+    const page = await parseListing(
+      new Response(
+        "<html><body><div class='view__row'><h2 class='teaser__title'><a href='/x'>X</a></h2></div></body></html>",
+      ),
+      PAGE_URL,
+      eurasianet.listingSelectors,
+    );
     expect(page).toEqual({ teasers: [], containerFound: false, rowsMatched: 0 });
   });
 
   it("finds the container even when it holds no rows (markup drift inside it)", async () => {
-    const page = await parseListing(`<div class="views-view-sidebar__main"><article class="card"><a href="/x">X</a></article></div>`, PAGE_URL, eurasianet.listingSelectors);
+    const page = await parseListing(
+      `<div class="views-view-sidebar__main"><article class="card"><a href="/x">X</a></article></div>`,
+      PAGE_URL,
+      eurasianet.listingSelectors,
+    );
     expect(page).toEqual({ teasers: [], containerFound: true, rowsMatched: 0 });
   });
 });
@@ -114,17 +131,36 @@ describe("parseListing with other selectors", () => {
     </ul>`;
 
   it("uses a title element that is itself the link, joins several authors, lazy images", async () => {
-    const selectors = ListingSelectors.parse({ container: "#news", item: "li.item", title: "a.headline", author: "p.by", date: ".when", image: "img.thumb" });
+    const selectors = ListingSelectors.parse({
+      container: "#news",
+      item: "li.item",
+      title: "a.headline",
+      author: "p.by",
+      date: ".when",
+      image: "img.thumb",
+    });
     const page = await parseListing(html, "https://example.org/list", selectors);
     expect(page.rowsMatched).toBe(4);
     expect(page.teasers).toEqual([
-      { url: "https://example.org/one?x=1&y=2", title: "One <great> story", summary: null, author: "By A, B", dateText: "2 Jan", imageUrl: "https://example.org/img/one.jpg" },
+      {
+        url: "https://example.org/one?x=1&y=2",
+        title: "One <great> story",
+        summary: null,
+        author: "By A, B",
+        dateText: "2 Jan",
+        imageUrl: "https://example.org/img/one.jpg",
+      },
       { url: "https://example.org/two", title: "Two", summary: null, author: null, dateText: null, imageUrl: null },
     ]);
   });
 
   it("takes the link from the link selector when one is configured", async () => {
-    const selectors = ListingSelectors.parse({ container: "#news", item: "li.item", title: "a.headline", link: "a.more" });
+    const selectors = ListingSelectors.parse({
+      container: "#news",
+      item: "li.item",
+      title: "a.headline",
+      link: "a.more",
+    });
     const page = await parseListing(html, "https://example.org/list", selectors);
     expect(page.teasers.map((t) => [t.url, t.title])).toEqual([["https://example.org/two-full", "Two"]]);
   });

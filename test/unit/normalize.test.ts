@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_CONTENT_CHARS, normalizeStory, withListingTerms } from "../../src/ingest/normalize";
 import type { RawArticle, RawTeaser } from "../../src/ingest/html/types";
+import { MAX_CONTENT_CHARS, normalizeStory, withListingTerms } from "../../src/ingest/normalize";
 import { eurasianet } from "../../src/sources/eurasianet";
 
 const teaser: RawTeaser = {
@@ -29,7 +29,15 @@ const listingTerms = { countries: ["armenia"], regions: [], topics: [] };
 
 describe("normalizeStory", () => {
   it("merges teaser, article and listing into one item with canonical terms", async () => {
-    const s = await normalizeStory({ source: eurasianet, teaser, listingTerms, article, contentHtml: "<p>x</p>", previous: null, now: "2026-01-01T00:00:00.000Z" });
+    const s = await normalizeStory({
+      source: eurasianet,
+      teaser,
+      listingTerms,
+      article,
+      contentHtml: "<p>x</p>",
+      previous: null,
+      now: "2026-01-01T00:00:00.000Z",
+    });
     expect(s.item.title).toBe("A story, in full");
     expect(s.item.summary).toBe("Its dek.");
     expect(s.item.authors).toEqual(["Page Author"]);
@@ -41,17 +49,57 @@ describe("normalizeStory", () => {
     expect(s.item.topics).toEqual(["arts-and-culture"]);
     expect(s.item.tags).toEqual(["culture", "Atlantis"]);
     expect(s.item.language).toBe("en");
-    expect(s.terms.filter((t) => t.kind === "topic").map((t) => t.slug).sort()).toEqual(["arts-and-culture", "society"]);
+    expect(
+      s.terms
+        .filter((t) => t.kind === "topic")
+        .map((t) => t.slug)
+        .sort(),
+    ).toEqual(["arts-and-culture", "society"]);
     expect(s.changed).toBe(true);
   });
 
   it("is unchanged when nothing a reader sees changed, and keeps firstSeenAt", async () => {
-    const first = await normalizeStory({ source: eurasianet, teaser, listingTerms, article, contentHtml: "<p>x</p>", previous: null, now: "2026-01-01T00:00:00.000Z" });
-    const previous = { id: first.item.id, sourceId: "eurasianet", sources: ["eurasianet"], contentHash: first.contentHash, teaserHash: first.teaserHash, firstSeenAt: first.item.firstSeenAt, updatedAt: first.item.updatedAt, countries: first.item.countries, regions: first.item.regions, topics: first.item.topics };
-    const again = await normalizeStory({ source: eurasianet, teaser, listingTerms, article, contentHtml: "<p>x</p>", previous, now: "2026-02-01T00:00:00.000Z" });
+    const first = await normalizeStory({
+      source: eurasianet,
+      teaser,
+      listingTerms,
+      article,
+      contentHtml: "<p>x</p>",
+      previous: null,
+      now: "2026-01-01T00:00:00.000Z",
+    });
+    const previous = {
+      id: first.item.id,
+      sourceId: "eurasianet",
+      sources: ["eurasianet"],
+      contentHash: first.contentHash,
+      teaserHash: first.teaserHash,
+      firstSeenAt: first.item.firstSeenAt,
+      updatedAt: first.item.updatedAt,
+      countries: first.item.countries,
+      regions: first.item.regions,
+      topics: first.item.topics,
+    };
+    const again = await normalizeStory({
+      source: eurasianet,
+      teaser,
+      listingTerms,
+      article,
+      contentHtml: "<p>x</p>",
+      previous,
+      now: "2026-02-01T00:00:00.000Z",
+    });
     expect(again.changed).toBe(false);
     expect(again.item.updatedAt).toBe(first.item.updatedAt);
-    const edited = await normalizeStory({ source: eurasianet, teaser, listingTerms, article, contentHtml: "<p>y</p>", previous, now: "2026-02-01T00:00:00.000Z" });
+    const edited = await normalizeStory({
+      source: eurasianet,
+      teaser,
+      listingTerms,
+      article,
+      contentHtml: "<p>y</p>",
+      previous,
+      now: "2026-02-01T00:00:00.000Z",
+    });
     expect(edited.changed).toBe(true);
     expect(edited.item.id).toBe(first.item.id);
     expect(edited.item.updatedAt).toBe("2026-02-01T00:00:00.000Z");
@@ -60,13 +108,29 @@ describe("normalizeStory", () => {
 
   it("does not store a body too large for D1", async () => {
     const huge = `<p>${"a".repeat(MAX_CONTENT_CHARS)}</p>`;
-    const s = await normalizeStory({ source: eurasianet, teaser, listingTerms, article, contentHtml: huge, previous: null, now: "2026-01-01T00:00:00.000Z" });
+    const s = await normalizeStory({
+      source: eurasianet,
+      teaser,
+      listingTerms,
+      article,
+      contentHtml: huge,
+      previous: null,
+      now: "2026-01-01T00:00:00.000Z",
+    });
     expect(s.item.contentHtml).toBeNull();
     expect(s.item.summary).toBe("Its dek.");
   });
 
   it("adds a listing's terms to a stored item, or says there is nothing to add", async () => {
-    const s = await normalizeStory({ source: eurasianet, teaser, listingTerms, article: null, contentHtml: null, previous: null, now: "2026-01-01T00:00:00.000Z" });
+    const s = await normalizeStory({
+      source: eurasianet,
+      teaser,
+      listingTerms,
+      article: null,
+      contentHtml: null,
+      previous: null,
+      now: "2026-01-01T00:00:00.000Z",
+    });
     expect(withListingTerms(s.item, { countries: ["armenia"], regions: [], topics: [] })).toBeNull();
     const merged = withListingTerms(s.item, { countries: ["georgia"], regions: [], topics: ["security"] })!;
     expect(merged.countries).toEqual(["armenia", "georgia"]);
@@ -85,7 +149,15 @@ describe("tagging what the source does not say", () => {
       dateText: "Nov 2, 2026",
       imageUrl: null,
     };
-    const s = await normalizeStory({ source: eurasianet, teaser: bare, listingTerms: { countries: [], regions: [], topics: [] }, article: null, contentHtml: null, previous: null, now: "2026-11-02T00:00:00.000Z" });
+    const s = await normalizeStory({
+      source: eurasianet,
+      teaser: bare,
+      listingTerms: { countries: [], regions: [], topics: [] },
+      article: null,
+      contentHtml: null,
+      previous: null,
+      now: "2026-11-02T00:00:00.000Z",
+    });
     expect(s.item.countries).toEqual(["georgia"]);
     expect(s.item.regions).toEqual(["caucasus"]);
     expect(s.item.topics).toContain("politics");
@@ -96,7 +168,15 @@ describe("tagging what the source does not say", () => {
     expect(origins["source:eurasianet"]).toBe("source");
 
     // A listing that names the country: the source said so; the tagger adds no countries.
-    const listed = await normalizeStory({ source: eurasianet, teaser: bare, listingTerms: { countries: ["armenia"], regions: [], topics: [] }, article: null, contentHtml: null, previous: null, now: "2026-11-02T00:00:00.000Z" });
+    const listed = await normalizeStory({
+      source: eurasianet,
+      teaser: bare,
+      listingTerms: { countries: ["armenia"], regions: [], topics: [] },
+      article: null,
+      contentHtml: null,
+      previous: null,
+      now: "2026-11-02T00:00:00.000Z",
+    });
     expect(listed.item.countries).toEqual(["armenia"]);
     expect(listed.terms.find((t) => t.kind === "country")!.origin).toBe("source");
   });
@@ -112,7 +192,15 @@ describe("plain-text fields", () => {
       dateText: null,
       imageUrl: null,
     };
-    const s = await normalizeStory({ source: eurasianet, teaser: hostile, listingTerms: { countries: [], regions: [], topics: [] }, article: null, contentHtml: null, previous: null, now: "2026-01-01T00:00:00.000Z" });
+    const s = await normalizeStory({
+      source: eurasianet,
+      teaser: hostile,
+      listingTerms: { countries: [], regions: [], topics: [] },
+      article: null,
+      contentHtml: null,
+      previous: null,
+      now: "2026-01-01T00:00:00.000Z",
+    });
     expect(s.item.title).toBe("Headline here");
     expect(s.item.summary).toBe("A bold dek");
     expect(s.item.authors).toEqual(["Name"]);

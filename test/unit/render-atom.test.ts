@@ -1,20 +1,20 @@
-import { describe, it, expect, vi, afterEach } from "vitest";
 import { parseFeed } from "@rowanmanning/feed-parser";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { renderAtom } from "../../src/render/atom";
-import { EMPTY_FEED_UPDATED, rfc3339, rfc822 } from "../../src/render/dates";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Item } from "../../src/model/item";
+import { renderAtom } from "../../src/render/atom";
+import { EMPTY_FEED_UPDATED, rfc822, rfc3339 } from "../../src/render/dates";
 import {
   ENTITY_CONTENT_HTML,
+  emptyDocument,
   HOSTILE_TEXT,
+  hasXmlIllegal,
   ID_BARE,
   ID_FULL,
   ID_NO_AUTHOR,
   ID_SUMMARY_ONLY,
-  PLAIN_CONTENT_HTML,
-  emptyDocument,
-  hasXmlIllegal,
   largeDocument,
+  PLAIN_CONTENT_HTML,
   printable,
   sampleDocument,
   sampleItems,
@@ -226,8 +226,8 @@ describe("renderAtom: entries", () => {
     const out = renderAtom(sampleDocument({ items: [{ ...bare, sourceId: "constructor" }] }));
     expect(XMLValidator.validate(out)).toBe(true);
     const [entry] = entriesOf(out);
-    expect(text(((entry?.author as Node[])[0] as Node).name)).toBe("constructor");
-    expect((entry?.source as Node).link).toBeUndefined();
+    expect(text(((entry!.author as Node[])[0] as Node).name)).toBe("constructor");
+    expect((entry!.source as Node).link).toBeUndefined();
   });
 });
 
@@ -242,13 +242,11 @@ describe("renderAtom: hostile text", () => {
   it("round-trips &, <, >, quotes, ']]>', non-ASCII and emoji with only forbidden characters lost", () => {
     const feed = parseFeed(xml);
     const full = feed.items.find((i) => i.id === `urn:caravan:item:${ID_FULL}`);
-    expect(printable(full?.title)).toBe(printable(HOSTILE_TEXT));
-    expect(full?.description).toBe(`Summary: ${HOSTILE_TEXT}`);
-    expect(full?.content).toContain("CDATA end ]]> inside, emoji 🇦🇿");
+    expect(printable(full!.title)).toBe(printable(HOSTILE_TEXT));
+    expect(full!.description).toBe(`Summary: ${HOSTILE_TEXT}`);
+    expect(full!.content).toContain("CDATA end ]]> inside, emoji 🇦🇿");
     expect(feed.title).toBe(`Caravan: Caucasus & "Central" <Asia>`);
-    const caption = (entryFor(entriesOf(xml), ID_FULL)["media:content"] as Node[])[0]?.[
-      "media:description"
-    ];
+    const caption = (entryFor(entriesOf(xml), ID_FULL)["media:content"] as Node[])[0]?.["media:description"];
     expect(text(caption)).toBe("Drills near Baku. (photo: mod.gov.az) <i>&</i>");
   });
 });

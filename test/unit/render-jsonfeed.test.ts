@@ -1,18 +1,18 @@
-import { describe, it, expect, vi, afterEach } from "vitest";
-import { Validator, type Schema } from "@cfworker/json-schema";
-import schemaV11 from "jsonfeed-schema/schema-v1.1.json";
+import { type Schema, Validator } from "@cfworker/json-schema";
 import { parseFeed } from "@rowanmanning/feed-parser";
-import { JSON_FEED_VERSION, renderJsonFeed } from "../../src/render/jsonfeed";
+import schemaV11 from "jsonfeed-schema/schema-v1.1.json";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { renderAtom } from "../../src/render/atom";
+import { JSON_FEED_VERSION, renderJsonFeed } from "../../src/render/jsonfeed";
 import { renderRss } from "../../src/render/rss";
 import {
+  emptyDocument,
   ID_BARE,
   ID_FULL,
   ID_NO_AUTHOR,
   ID_SUMMARY_ONLY,
-  PLAIN_CONTENT_HTML,
-  emptyDocument,
   largeDocument,
+  PLAIN_CONTENT_HTML,
   printable,
   sampleDocument,
   sampleItems,
@@ -227,9 +227,7 @@ describe("renderJsonFeed: items", () => {
   it("names an unknown source by its slug, without a home page", () => {
     const [first] = sampleItems();
     if (!first) throw new Error("no sample item");
-    const out = expectValidJsonFeed(
-      renderJsonFeed(sampleDocument({ items: [{ ...first, sourceId: "constructor" }] })),
-    );
+    const out = expectValidJsonFeed(renderJsonFeed(sampleDocument({ items: [{ ...first, sourceId: "constructor" }] })));
     expect(out.items[0]?._caravan?.source).toEqual({ id: "constructor", name: "constructor" });
   });
 });

@@ -1,19 +1,19 @@
-import { describe, it, expect, vi, afterEach } from "vitest";
 import { parseFeed } from "@rowanmanning/feed-parser";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { EXCERPT_LENGTH, htmlExcerpt, renderRss } from "../../src/render/rss";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Item } from "../../src/model/item";
+import { EXCERPT_LENGTH, htmlExcerpt, renderRss } from "../../src/render/rss";
 import {
   ENTITY_CONTENT_HTML,
+  emptyDocument,
   HOSTILE_TEXT,
+  hasXmlIllegal,
   ID_BARE,
   ID_FULL,
   ID_NO_AUTHOR,
   ID_SUMMARY_ONLY,
-  PLAIN_CONTENT_HTML,
-  emptyDocument,
-  hasXmlIllegal,
   largeDocument,
+  PLAIN_CONTENT_HTML,
   printable,
   sampleDocument,
   sampleItems,
@@ -27,8 +27,7 @@ const tree = new XMLParser({
   parseTagValue: false,
   trimValues: false,
   alwaysCreateTextNode: true,
-  isArray: (name) =>
-    ["item", "category", "dc:creator", "atom:link", "source", "media:content"].includes(name),
+  isArray: (name) => ["item", "category", "dc:creator", "atom:link", "source", "media:content"].includes(name),
 });
 
 interface Node {
@@ -165,7 +164,7 @@ describe("renderRss: items", () => {
 
   it("writes pubDate as RFC 822 in GMT", () => {
     const full = parsedItems.find((n) => text(n.guid) === `urn:caravan:item:${ID_FULL}`);
-    expect(text(full?.pubDate)).toBe("Wed, 18 Apr 2018 14:27:00 GMT");
+    expect(text(full!.pubDate)).toBe("Wed, 18 Apr 2018 14:27:00 GMT");
     for (const node of parsedItems) {
       expect(text(node.pubDate)).toMatch(
         /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/,
@@ -176,9 +175,9 @@ describe("renderRss: items", () => {
   it("names authors with one dc:creator each and never a bare-name <author>", () => {
     expect(xml).not.toContain("<author>");
     const full = parsedItems.find((n) => text(n.guid) === `urn:caravan:item:${ID_FULL}`);
-    expect((full?.["dc:creator"] as Node[]).map(text)).toEqual(["Joshua Kucera", "Ağa O'Brien & Co"]);
+    expect((full!["dc:creator"] as Node[]).map(text)).toEqual(["Joshua Kucera", "Ağa O'Brien & Co"]);
     const bare = parsedItems.find((n) => text(n.guid) === `urn:caravan:item:${ID_BARE}`);
-    expect(bare?.["dc:creator"]).toBeUndefined();
+    expect(bare!["dc:creator"]).toBeUndefined();
   });
 
   it("puts the HTML content in content:encoded, exactly", () => {
@@ -206,7 +205,7 @@ describe("renderRss: items", () => {
     expect(description.length).toBeLessThanOrEqual(EXCERPT_LENGTH + 1);
     expect(description).not.toMatch(/[<>]/);
     const bare = parsedItems.find((n) => text(n.guid) === `urn:caravan:item:${ID_BARE}`);
-    expect(bare?.description).toBeUndefined();
+    expect(bare!.description).toBeUndefined();
   });
 
   it("writes no description for content without text, rather than an empty one", () => {
@@ -227,7 +226,7 @@ describe("renderRss: items", () => {
       "NATO & partners",
     ]);
     const full = parsedItems.find((n) => text(n.guid) === `urn:caravan:item:${ID_FULL}`);
-    expect((full?.category as Node[]).map((c) => c["@domain"])).toEqual([
+    expect((full!.category as Node[]).map((c) => c["@domain"])).toEqual([
       "urn:caravan:country",
       "urn:caravan:country",
       "urn:caravan:region",
@@ -241,15 +240,15 @@ describe("renderRss: items", () => {
   it("credits the origin with <source url> and shows the image as media:content, never <enclosure>", () => {
     expect(xml).not.toContain("<enclosure");
     const full = parsedItems.find((n) => text(n.guid) === `urn:caravan:item:${ID_FULL}`);
-    const source = (full?.source as Node[])[0];
+    const source = (full!.source as Node[])[0];
     expect(source?.["@url"]).toBe("https://eurasianet.org/");
     expect(text(source)).toBe("Eurasianet & Friends");
     const meduza = parsedItems.find((n) => text(n.guid) === `urn:caravan:item:${ID_SUMMARY_ONLY}`);
-    expect((meduza?.source as Node[])[0]?.["@url"]).toBe("https://meduza.io/en");
+    expect((meduza!.source as Node[])[0]?.["@url"]).toBe("https://meduza.io/en");
 
     const image = itemById(items, ID_FULL).image;
     expect(byGuid(ID_FULL).image).toEqual({ url: image?.url, title: image?.caption });
-    const media = (full?.["media:content"] as Node[])[0];
+    const media = (full!["media:content"] as Node[])[0];
     expect(media?.["@medium"]).toBe("image");
     expect(byGuid(ID_SUMMARY_ONLY).media).toEqual([]);
   });
@@ -284,10 +283,10 @@ describe("renderRss: hostile text", () => {
   it("round-trips &, <, >, quotes, ']]>', non-ASCII and emoji with only forbidden characters lost", () => {
     const feed = parseFeed(xml);
     const full = feed.items.find((i) => i.id === `urn:caravan:item:${ID_FULL}`);
-    expect(printable(full?.title)).toBe(printable(HOSTILE_TEXT));
-    expect(full?.description).toBe(`Summary: ${HOSTILE_TEXT}`);
-    expect(full?.content).toContain("CDATA end ]]> inside, emoji 🇦🇿");
-    expect(full?.authors[1]?.name).toBe("Ağa O'Brien & Co");
+    expect(printable(full!.title)).toBe(printable(HOSTILE_TEXT));
+    expect(full!.description).toBe(`Summary: ${HOSTILE_TEXT}`);
+    expect(full!.content).toContain("CDATA end ]]> inside, emoji 🇦🇿");
+    expect(full!.authors[1]?.name).toBe("Ağa O'Brien & Co");
     expect(feed.title).toBe(`Caravan: Caucasus & "Central" <Asia>`);
     expect(feed.description).toBe("Regional news ]]> from Eurasianet & Meduza");
   });

@@ -44,7 +44,10 @@ describe("robots.txt groups (RFC 9309 §2.2.1)", () => {
   });
 
   it("ignores rules before any user-agent line, comments, unknown keys and an empty disallow", () => {
-    const rules = parseRobots("Disallow: /orphan\nUser-agent: * # all\nDisallow:\nSitemap: https://x/s.xml\nFoo: bar\n", TOKEN);
+    const rules = parseRobots(
+      "Disallow: /orphan\nUser-agent: * # all\nDisallow:\nSitemap: https://x/s.xml\nFoo: bar\n",
+      TOKEN,
+    );
     expect(rules).toEqual({ allow: [], disallow: [], crawlDelaySeconds: null });
     expect(isAllowed(rules, "/orphan")).toBe(true);
   });
@@ -88,7 +91,9 @@ describe("robots.txt matching (RFC 9309 §2.2.2)", () => {
     const robots = "User-agent: *\nDisallow: /новости\nDisallow: /a%2fb\n";
     expect(allowed(robots, "/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/1")).toBe(false);
     expect(allowed(robots, "/a%2Fb")).toBe(false);
-    expect(robotsPath(new URL("https://x.example/новости?a=1"))).toBe("/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8?a=1");
+    expect(robotsPath(new URL("https://x.example/новости?a=1"))).toBe(
+      "/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8?a=1",
+    );
   });
 
   it("always allows /robots.txt, and DISALLOW_ALL forbids everything else", () => {

@@ -1,4 +1,4 @@
-import { describe, it, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeEntities } from "../../src/ingest/html/entities";
 import { htmlToText, sanitizeByRebuilding, sanitizeByRewriting, sanitizeHtml } from "../../src/ingest/sanitize";
 
@@ -26,7 +26,24 @@ async function parsedNames(html: string): Promise<{ tags: string[]; attributes: 
   return { tags, attributes, comments };
 }
 
-const FORBIDDEN_TEXT = [/<script/i, /\son\w+\s*=/i, /javascript:/i, /data:/i, /vbscript:/i, /<iframe/i, /<svg/i, /<style/i, /<form/i, /<base/i, /<meta/i, /<math/i, /<object/i, /<embed/i, /<link/i, /<!--/];
+const FORBIDDEN_TEXT = [
+  /<script/i,
+  /\son\w+\s*=/i,
+  /javascript:/i,
+  /data:/i,
+  /vbscript:/i,
+  /<iframe/i,
+  /<svg/i,
+  /<style/i,
+  /<form/i,
+  /<base/i,
+  /<meta/i,
+  /<math/i,
+  /<object/i,
+  /<embed/i,
+  /<link/i,
+  /<!--/,
+];
 
 /** Attack vectors in the manner of the OWASP XSS filter evasion cheat sheet. */
 const VECTORS: Record<string, string> = {
@@ -69,15 +86,15 @@ const VECTORS: Record<string, string> = {
   "unclosed comment hiding a script": `<p>a</p><!--<script>alert(1)</script>`,
   "comment with conditional": `<!--[if gte IE 4]><script>alert(1)</script><![endif]-->`,
   "noscript mutation": `<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>`,
-  "template": `<template><script>alert(1)</script></template>`,
+  template: `<template><script>alert(1)</script></template>`,
   "textarea breakout": `<textarea><script>alert(1)</script></textarea>`,
   "encoded tag in text stays text": `&lt;script&gt;alert(1)&lt;/script&gt;`,
   "unwrapped element between angle brackets": `<<x-y>script>alert(1)<</x-y>/script>`,
-  "frameset": `<frameset onload=alert(1)><frame src="javascript:alert(1)"></frameset>`,
+  frameset: `<frameset onload=alert(1)><frame src="javascript:alert(1)"></frameset>`,
   "xml namespace trick": `<html xmlns:x="urn:x"><x:script>alert(1)</x:script></html>`,
   "video poster": `<video poster="javascript:alert(1)"><source src="x" onerror="alert(1)"></video>`,
   "blockquote cite": `<blockquote cite="javascript:alert(1)">q</blockquote>`,
-  "srcset": `<img src="/a.jpg" srcset="javascript:alert(1) 1x">`,
+  srcset: `<img src="/a.jpg" srcset="javascript:alert(1) 1x">`,
   "markup hidden in an end tag's attributes": `<p>x</p title="><img src=x onerror=alert(1)>">`,
   "tag left open at the end": `<p>x</p><img src=x onerror="alert(1)`,
   "upper-case tags": `<P>x<SCRIPT>alert(1)</SCRIPT><IMG SRC=x ONERROR=alert(1)></P>`,
@@ -89,9 +106,11 @@ const VECTORS: Record<string, string> = {
 async function expectSafe(out: string): Promise<void> {
   for (const pattern of FORBIDDEN_TEXT) expect(out, `${pattern} in ${out}`).not.toMatch(pattern);
   const { tags, attributes, comments } = await parsedNames(out);
-  const allowedTags = /^(?:p|br|a|em|strong|b|i|u|s|sub|sup|blockquote|q|cite|ul|ol|li|h[2-6]|figure|figcaption|img|pre|code|table|caption|thead|tbody|tfoot|tr|th|td|hr|span|div|abbr|time|small|mark|dl|dt|dd)$/;
+  const allowedTags =
+    /^(?:p|br|a|em|strong|b|i|u|s|sub|sup|blockquote|q|cite|ul|ol|li|h[2-6]|figure|figcaption|img|pre|code|table|caption|thead|tbody|tfoot|tr|th|td|hr|span|div|abbr|time|small|mark|dl|dt|dd)$/;
   for (const tag of tags) expect(tag).toMatch(allowedTags);
-  for (const attribute of attributes) expect(attribute).toMatch(/^(?:href|title|src|alt|width|height|colspan|rowspan|datetime|cite)$/);
+  for (const attribute of attributes)
+    expect(attribute).toMatch(/^(?:href|title|src|alt|width|height|colspan|rowspan|datetime|cite)$/);
   expect(comments).toBe(0);
 }
 
@@ -110,16 +129,36 @@ describe("sanitizeHtml against XSS vectors", () => {
   }
 
   it("takes the fast path for well-formed vectors and the careful one for the rest", async () => {
-    for (const name of ["img onerror", "upper-case tags", "svg with script", "link with tab inside the scheme", "math mtext script", "meta refresh", "iframe srcdoc", "unclosed comment hiding a script", "textarea breakout"]) {
+    for (const name of [
+      "img onerror",
+      "upper-case tags",
+      "svg with script",
+      "link with tab inside the scheme",
+      "math mtext script",
+      "meta refresh",
+      "iframe srcdoc",
+      "unclosed comment hiding a script",
+      "textarea breakout",
+    ]) {
       expect(await sanitizeByRewriting(VECTORS[name]!, BASE), name).not.toBeNull();
     }
-    for (const name of ["unwrapped element between angle brackets", "script split by a dropped tag", "comment with conditional", "markup hidden in an end tag's attributes", "tag left open at the end", "CDATA outside foreign content", "processing instruction"]) {
+    for (const name of [
+      "unwrapped element between angle brackets",
+      "script split by a dropped tag",
+      "comment with conditional",
+      "markup hidden in an end tag's attributes",
+      "tag left open at the end",
+      "CDATA outside foreign content",
+      "processing instruction",
+    ]) {
       expect(await sanitizeByRewriting(VECTORS[name]!, BASE), name).toBeNull();
     }
   });
 
   it("keeps the text of links whose href is refused", async () => {
-    expect(await sanitizeHtml(`<p><a href="jav&#x09;ascript:alert(1)">click here</a> now</p>`, BASE)).toBe("<p>click here now</p>");
+    expect(await sanitizeHtml(`<p><a href="jav&#x09;ascript:alert(1)">click here</a> now</p>`, BASE)).toBe(
+      "<p>click here now</p>",
+    );
   });
 
   it("keeps an attribute value that only looks like code as inert text", async () => {
@@ -129,11 +168,16 @@ describe("sanitizeHtml against XSS vectors", () => {
   });
 
   it("does not let text around a removed tag form a new tag", async () => {
-    expect(await sanitizeHtml(`<<x-y>script>alert(1)<</x-y>/script>`, BASE)).toBe("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(await sanitizeHtml(`<<x-y>script>alert(1)<</x-y>/script>`, BASE)).toBe(
+      "&lt;script&gt;alert(1)&lt;/script&gt;",
+    );
   });
 
   it("drops the content of code and UI elements, not just the tags", async () => {
-    const out = await sanitizeHtml(`<p>a</p><script>var s = 1;</script><style>p{}</style><form><label>Name</label><input></form><noscript>enable JS</noscript><p>b</p>`, BASE);
+    const out = await sanitizeHtml(
+      `<p>a</p><script>var s = 1;</script><style>p{}</style><form><label>Name</label><input></form><noscript>enable JS</noscript><p>b</p>`,
+      BASE,
+    );
     expect(out).toBe("<p>a</p><p>b</p>");
   });
 });
@@ -172,21 +216,30 @@ describe("sanitizeHtml keeps ordinary formatting", () => {
     expect(await sanitizeByRewriting(`<ul><li>one<li>two</ul>`, BASE)).toBeNull();
     expect(await sanitizeByRewriting(`<p>a<div>b</div></p>`, BASE)).toBeNull();
     expect(await sanitizeByRewriting(`<p>a</div></p>`, BASE)).toBeNull();
-    expect(await sanitizeHtml(`<ul><li>one<li>two</ul><p>a<p>b<div>c</div>d`, BASE)).toBe("<ul><li>one</li><li>two</li></ul><p>a</p><p>b</p><div>c</div>d");
+    expect(await sanitizeHtml(`<ul><li>one<li>two</ul><p>a<p>b<div>c</div>d`, BASE)).toBe(
+      "<ul><li>one</li><li>two</li></ul><p>a</p><p>b</p><div>c</div>d",
+    );
     expect(await sanitizeHtml(`<p><b><i>x</b> y</i></p><em>open`, BASE)).toBe("<p><b><i>x</i></b> y</p><em>open</em>");
-    expect(await sanitizeHtml(`<table><tr><td>1<td>2<tr><td>3</table>`, BASE)).toBe("<table><tr><td>1</td><td>2</td></tr><tr><td>3</td></tr></table>");
+    expect(await sanitizeHtml(`<table><tr><td>1<td>2<tr><td>3</table>`, BASE)).toBe(
+      "<table><tr><td>1</td><td>2</td></tr><tr><td>3</td></tr></table>",
+    );
   });
 
   it("takes a lazy-loaded image's real URL and drops images without one", async () => {
-    expect(await sanitizeHtml(`<img class="lazy" data-src="/img/a.jpg" alt="a"><img alt="no source"><img src="data:image/gif;base64,R0l" data-src="//cdn.example/b.jpg">`, BASE)).toBe(
-      `<img src="https://eurasianet.org/img/a.jpg" alt="a"><img src="https://cdn.example/b.jpg">`,
-    );
+    expect(
+      await sanitizeHtml(
+        `<img class="lazy" data-src="/img/a.jpg" alt="a"><img alt="no source"><img src="data:image/gif;base64,R0l" data-src="//cdn.example/b.jpg">`,
+        BASE,
+      ),
+    ).toBe(`<img src="https://eurasianet.org/img/a.jpg" alt="a"><img src="https://cdn.example/b.jpg">`);
   });
 });
 
 describe("htmlToText", () => {
   it("gives plain text with entities decoded, blocks separated and whitespace collapsed", async () => {
-    const text = await htmlToText(`<h2>Title</h2><p>One&nbsp;&amp; <em>two</em>,\n   three&#8230;</p><ul><li>a</li><li>b</li></ul>x<br>y<script>var z = "<p>no</p>";</script><style>p{}</style><p>caf&eacute; &#x41;&quot;</p>`);
+    const text = await htmlToText(
+      `<h2>Title</h2><p>One&nbsp;&amp; <em>two</em>,\n   three&#8230;</p><ul><li>a</li><li>b</li></ul>x<br>y<script>var z = "<p>no</p>";</script><style>p{}</style><p>caf&eacute; &#x41;&quot;</p>`,
+    );
     expect(text).toBe('Title One & two, three\u2026 a b x y café A"');
   });
 
@@ -206,7 +259,11 @@ describe("htmlToText", () => {
 
 describe("decodeEntities", () => {
   it("decodes named, decimal and hex references, with and without semicolons where browsers do", () => {
-    expect(decodeEntities("&amp;&lt;&gt;&quot;&apos;&nbsp;&copy;&eacute;&Ouml;&mdash;&ndash;&hellip;&rsquo;&ldquo;&euro;&trade;")).toBe('&<>"\'\u00a0©éÖ—–…’“€™');
+    expect(
+      decodeEntities(
+        "&amp;&lt;&gt;&quot;&apos;&nbsp;&copy;&eacute;&Ouml;&mdash;&ndash;&hellip;&rsquo;&ldquo;&euro;&trade;",
+      ),
+    ).toBe("&<>\"'\u00a0©éÖ—–…’“€™");
     expect(decodeEntities("&#65;&#x42;&#X43;&#0000068&#x45")).toBe("ABCDE");
     expect(decodeEntities("&#150;&#x92;")).toBe("\u2013\u2019"); // Windows-1252 meanings
     expect(decodeEntities("&#0;&#xD800;&#x110000;")).toBe("\uFFFD\uFFFD\uFFFD");

@@ -1,4 +1,4 @@
-import { Validator, type Schema } from "@cfworker/json-schema";
+import { type Schema, Validator } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
 import itemSchema from "../../schemas/item.schema.json";
 import sourceSchema from "../../schemas/source.schema.json";
@@ -8,8 +8,13 @@ import { sources } from "../../src/sources";
 import { sampleItems } from "../helpers/sample-document";
 
 // The checked-in files, as text: a difference in content or formatting is drift.
-const checkedIn = import.meta.glob("../../schemas/*.json", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
-const byName = Object.fromEntries(Object.entries(checkedIn).map(([path, text]) => [path.slice(path.lastIndexOf("/") + 1), text]));
+const checkedIn = import.meta.glob("../../schemas/*.json", { query: "?raw", import: "default", eager: true }) as Record<
+  string,
+  string
+>;
+const byName = Object.fromEntries(
+  Object.entries(checkedIn).map(([path, text]) => [path.slice(path.lastIndexOf("/") + 1), text]),
+);
 
 const FIX = "run `npm run schemas` and commit schemas/";
 
@@ -17,7 +22,9 @@ describe("schemas/ matches the zod models", () => {
   const generated = schemaFiles();
 
   it("holds exactly the files the models generate", () => {
-    expect(Object.keys(byName).sort(), `schemas/ has missing or stale files: ${FIX}`).toEqual(Object.keys(generated).sort());
+    expect(Object.keys(byName).sort(), `schemas/ has missing or stale files: ${FIX}`).toEqual(
+      Object.keys(generated).sort(),
+    );
   });
 
   for (const [name, value] of Object.entries(generated)) {
@@ -36,7 +43,8 @@ describe("schemas/ matches the zod models", () => {
 });
 
 describe("the published schemas say what the models say", () => {
-  const validate = (schema: unknown, value: unknown) => new Validator(schema as Schema, "2020-12", false).validate(value).valid;
+  const validate = (schema: unknown, value: unknown) =>
+    new Validator(schema as Schema, "2020-12", false).validate(value).valid;
 
   it("accepts items the Item model accepts and refuses what it refuses", () => {
     for (const item of sampleItems()) {

@@ -5,7 +5,8 @@ import { countrySlugs, topicSlugs } from "../../src/sources/taxonomy";
 import { TopicLexiconSchema, topicLexicon } from "../../src/sources/topic-lexicon";
 import labelled from "../data/tagger-labelled.json";
 
-const tag = (title: string, summary: string | null = null, bodyText: string | null = null) => tagStory({ title, summary, bodyText });
+const tag = (title: string, summary: string | null = null, bodyText: string | null = null) =>
+  tagStory({ title, summary, bodyText });
 
 describe("tagStory: countries", () => {
   it("tags an Armenia story that names Russia once with Armenia only", () => {
@@ -29,7 +30,9 @@ describe("tagStory: countries", () => {
   });
 
   it("does not read turkey the bird, or china the porcelain, as countries", () => {
-    expect(tag("Kazakh farmers raise turkey flocks", "Prices for turkey meat rose in Almaty.").countries).toEqual(["kazakhstan"]);
+    expect(tag("Kazakh farmers raise turkey flocks", "Prices for turkey meat rose in Almaty.").countries).toEqual([
+      "kazakhstan",
+    ]);
     expect(tag("Thanksgiving Turkey Sales Soar", "Stores report record sales of the bird.").countries).toEqual([]);
     expect(tag("Turkey and Azerbaijan sign defense pact").countries.sort()).toEqual(["azerbaijan", "turkey"]);
     expect(tag("Türkiye opens consulate in Turkmenistan").countries.sort()).toEqual(["turkey", "turkmenistan"]);
@@ -89,10 +92,18 @@ describe("tagStory: countries", () => {
   });
 
   it("needs more than one body mention, and a real share, for a country named only in the body", () => {
-    const once = tag("Gas prices rise again", "Households pay 20 percent more.", "Analysts compare the rise with Armenia.");
+    const once = tag(
+      "Gas prices rise again",
+      "Households pay 20 percent more.",
+      "Analysts compare the rise with Armenia.",
+    );
     expect(once.countries).toEqual([]);
     expect(once.evidence.countries[0]?.reason).toMatch(/single mention/);
-    const twice = tag("Gas prices rise again", "Households pay 20 percent more.", "In Armenia, the regulator approved it. Yerevan residents protested.");
+    const twice = tag(
+      "Gas prices rise again",
+      "Households pay 20 percent more.",
+      "In Armenia, the regulator approved it. Yerevan residents protested.",
+    );
     expect(twice.countries).toEqual(["armenia"]);
   });
 
@@ -143,11 +154,17 @@ describe("tagStory: topics", () => {
   });
 
   it("gives a country's event sub-topic only when the story is about that country", () => {
-    expect(tag("Tokayev pardons those convicted over the January 2022 events").topics).toContain("kazakhstans-bloody-january-2022");
+    expect(tag("Tokayev pardons those convicted over the January 2022 events").topics).toContain(
+      "kazakhstans-bloody-january-2022",
+    );
     const elsewhere = tag("Prices in January 2022 rose sharply in Georgia");
     expect(elsewhere.topics).not.toContain("kazakhstans-bloody-january-2022");
-    expect(elsewhere.evidence.topics.find((t) => t.slug === "kazakhstans-bloody-january-2022")?.reason).toMatch(/kazakhstan/);
-    expect(tag("Kyrgyzstan: trial over the October 2020 unrest opens in Bishkek").topics).toContain("kyrgyzstan-2020-unrest");
+    expect(elsewhere.evidence.topics.find((t) => t.slug === "kazakhstans-bloody-january-2022")?.reason).toMatch(
+      /kazakhstan/,
+    );
+    expect(tag("Kyrgyzstan: trial over the October 2020 unrest opens in Bishkek").topics).toContain(
+      "kyrgyzstan-2020-unrest",
+    );
   });
 
   it("lets one cue count for each topic it serves", () => {
@@ -179,32 +196,32 @@ describe("gazetteer and topic lexicon validation", () => {
   it("covers every taxonomy country and only those", () => {
     expect(Object.keys(gazetteer.countries).sort()).toEqual([...countrySlugs].sort());
     const extra = clone(gazetteer);
-    extra.countries["atlantis"] = extra.countries["armenia"]!;
+    extra.countries.atlantis = extra.countries.armenia!;
     expect(issues(() => GazetteerSchema.parse(extra))).toMatch(/"atlantis" is not a taxonomy country; valid: armenia/);
     const missing = clone(gazetteer);
-    delete missing.countries["mongolia"];
+    delete missing.countries.mongolia;
     expect(issues(() => GazetteerSchema.parse(missing))).toMatch(/"mongolia" has no gazetteer entry/);
   });
 
   it("refuses a term listed under two countries, and malformed terms", () => {
     const dup = clone(gazetteer);
-    dup.countries["russia"]!.cities.push("Tbilisi");
+    dup.countries.russia!.cities.push("Tbilisi");
     expect(issues(() => GazetteerSchema.parse(dup))).toMatch(/"Tbilisi" is listed under both georgia and russia/);
     const bad = clone(gazetteer);
-    bad.countries["iran"]!.names.push("Iran(ian)?");
+    bad.countries.iran!.names.push("Iran(ian)?");
     expect(issues(() => GazetteerSchema.parse(bad))).toMatch(/a term is words of letters/);
     const shortStem = clone(gazetteer);
-    shortStem.countries["iran"]!.names.push("И*");
+    shortStem.countries.iran!.names.push("И*");
     expect(issues(() => GazetteerSchema.parse(shortStem))).toMatch(/two letters before \*/);
   });
 
   it("refuses a topic or country slug that is not in the taxonomy", () => {
     expect(Object.keys(topicLexicon).every((t) => topicSlugs.includes(t))).toBe(true);
     const bad = clone(topicLexicon);
-    bad["sports"] = { cues: { football: 1 } };
+    bad.sports = { cues: { football: 1 } };
     expect(issues(() => TopicLexiconSchema.parse(bad))).toMatch(/"sports" is not a taxonomy topic/);
     const badCountry = clone(topicLexicon);
-    badCountry["coronavirus"]!.requiresCountry = ["narnia"];
+    badCountry.coronavirus!.requiresCountry = ["narnia"];
     expect(issues(() => TopicLexiconSchema.parse(badCountry))).toMatch(/"narnia" is not a taxonomy country/);
   });
 });
@@ -262,8 +279,14 @@ describe("tagger measured on the labelled set", () => {
     expect(items.length).toBeGreaterThanOrEqual(80);
     expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
     for (const item of items) {
-      expect(item.countries.every((c) => countrySlugs.includes(c)), item.id).toBe(true);
-      expect(item.topics.every((t) => topicSlugs.includes(t)), item.id).toBe(true);
+      expect(
+        item.countries.every((c) => countrySlugs.includes(c)),
+        item.id,
+      ).toBe(true);
+      expect(
+        item.topics.every((t) => topicSlugs.includes(t)),
+        item.id,
+      ).toBe(true);
       expect(item.topics.length, item.id).toBeLessThanOrEqual(2);
     }
     expect(items.filter((i) => i.split === "tune").length).toBeGreaterThanOrEqual(60);

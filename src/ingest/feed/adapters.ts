@@ -16,11 +16,23 @@ import type { JsonFeedAuthor, JsonFeedDocument, JsonFeedItem } from "./jsonfeed"
 import { isImageReference } from "./media";
 import type { RdfDocument } from "./rdf";
 import type { RssChannel, RssItem } from "./rss";
-import { absoluteHttpUrl, collapseText, escapeHtml, htmlToPlainText, personName, textToHtml, uniqueStrings } from "./text";
+import {
+  absoluteHttpUrl,
+  collapseText,
+  escapeHtml,
+  htmlToPlainText,
+  personName,
+  textToHtml,
+  uniqueStrings,
+} from "./text";
 import type { FeedEntry, ParsedFeed } from "./types";
 
 /** An entry before the link and title checks. */
-type Draft = Omit<FeedEntry, "url" | "title" | "baseUrl"> & { url: string | null; title: string; baseUrl: string | null };
+type Draft = Omit<FeedEntry, "url" | "title" | "baseUrl"> & {
+  url: string | null;
+  title: string;
+  baseUrl: string | null;
+};
 
 function collect(drafts: Draft[]): { entries: FeedEntry[]; skipped: number } {
   const entries: FeedEntry[] = [];
@@ -118,7 +130,8 @@ export function adaptAtom(feed: AtomFeed): ParsedFeed {
   const drafts: Draft[] = feed.entries.map((entry) => {
     const alternates = entry.links.filter((l) => l.rel === "alternate" && /^https?:/.test(l.href));
     const link = alternates.find((l) => !l.type || /html/i.test(l.type)) ?? alternates[0];
-    const url = link?.href ?? (entry.id && /^https?:\/\//i.test(entry.id) ? absoluteHttpUrl(entry.id, entry.base) : null);
+    const url =
+      link?.href ?? (entry.id && /^https?:\/\//i.test(entry.id) ? absoluteHttpUrl(entry.id, entry.base) : null);
     const own = atomNames(entry.authors);
     const fromSource = atomNames(entry.sourceAuthors);
     const body = entry.content ?? null;
@@ -131,14 +144,18 @@ export function adaptAtom(feed: AtomFeed): ParsedFeed {
       authors: own.length > 0 ? own : fromSource.length > 0 ? fromSource : feedAuthors,
       publishedText: entry.published ?? entry.updated,
       updatedText: entry.updated,
-      categories: uniqueStrings(entry.categories.map((c) => (c.label ?? c.term) ? htmlToPlainText(c.label ?? c.term!) : null)),
+      categories: uniqueStrings(
+        entry.categories.map((c) => ((c.label ?? c.term) ? htmlToPlainText(c.label ?? c.term!) : null)),
+      ),
       image: entry.image,
       language: entry.lang,
       baseUrl: body?.explicitBase ? body.base : entry.explicitBase ? entry.base : null,
     };
   });
   const { entries, skipped } = collect(drafts);
-  const home = feed.links.find((l) => l.rel === "alternate" && /^https?:/.test(l.href) && (!l.type || /html/i.test(l.type)));
+  const home = feed.links.find(
+    (l) => l.rel === "alternate" && /^https?:/.test(l.href) && (!l.type || /html/i.test(l.type)),
+  );
   return {
     format: "atom",
     title: feed.title ? atomPlain(feed.title) || null : null,
@@ -184,7 +201,10 @@ function jsonEntry(item: JsonFeedItem, base: string, feedAuthors: string[]): Dra
   // 1.1 `authors` wins; 1.0 `author` is read for older feeds (and 1.1 feeds that kept it).
   const own = jsonNames(item.authors.length > 0 ? item.authors : item.author ? [item.author] : []);
   const attachment = item.attachments.find((a) => isImageReference(a.url, a.mimeType));
-  const imageUrl = absoluteHttpUrl(item.image, base) ?? absoluteHttpUrl(item.bannerImage, base) ?? absoluteHttpUrl(attachment?.url, base);
+  const imageUrl =
+    absoluteHttpUrl(item.image, base) ??
+    absoluteHttpUrl(item.bannerImage, base) ??
+    absoluteHttpUrl(attachment?.url, base);
   return {
     url: absoluteHttpUrl(item.url, base) ?? absoluteHttpUrl(item.externalUrl, base),
     guid: item.id,

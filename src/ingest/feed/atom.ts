@@ -3,7 +3,7 @@
  * (issued/modified, mode="escaped"). Text constructs keep their type; links are resolved
  * against the xml:base in effect where they are written (RFC 4287 §2, RFC 3986).
  */
-import { entryImage, type Enclosure } from "./media";
+import { type Enclosure, entryImage } from "./media";
 import type { FeedImage } from "./types";
 import { attr, childText, elements, first, serializeChildren, textOf, type XmlElement } from "./xml";
 
@@ -96,7 +96,11 @@ function readEntry(entry: XmlElement, ns: string | null): AtomEntry {
     content: contentEl && !attr(contentEl, "src") ? textConstruct(contentEl) : null,
     authors: people(entry, ns, "author"),
     sourceAuthors: source ? people(source, ns, "author") : [],
-    categories: elements(entry, ns, "category").map((c) => ({ term: attr(c, "term"), label: attr(c, "label"), scheme: attr(c, "scheme") })),
+    categories: elements(entry, ns, "category").map((c) => ({
+      term: attr(c, "term"),
+      label: attr(c, "label"),
+      scheme: attr(c, "scheme"),
+    })),
     image: entryImage(entry, enclosures),
     lang: entry.lang,
     base: entry.base,
@@ -115,7 +119,12 @@ function links(parent: XmlElement, ns: string | null): AtomLink[] {
     } catch {
       continue;
     }
-    out.push({ href, rel: attr(l, "rel")?.toLowerCase() ?? "alternate", type: attr(l, "type"), length: attr(l, "length") });
+    out.push({
+      href,
+      rel: attr(l, "rel")?.toLowerCase() ?? "alternate",
+      type: attr(l, "type"),
+      length: attr(l, "length"),
+    });
   }
   return out;
 }

@@ -14,7 +14,7 @@ import { readRss } from "./rss";
 import type { ParsedFeed } from "./types";
 import { parseXmlTree, refuseEntityDeclarations, scanProlog } from "./xml";
 
-export { FeedParseError, type FeedErrorKind } from "./errors";
+export { type FeedErrorKind, FeedParseError } from "./errors";
 export type { FeedEntry, FeedFormat, FeedImage, ParsedFeed } from "./types";
 
 /** Smaller 200 answers are failures, not empty feeds (RFE/RL was seen answering 11 bytes). */
@@ -40,27 +40,43 @@ export function parseFeedDocument(body: string, feedUrl: string, options: ParseF
 
   if (text.startsWith("{")) return adaptJsonFeed(readJsonFeed(text), feedUrl);
   if (!text.startsWith("<")) {
-    throw new FeedParseError("not-a-feed", `not a feed: the document is neither XML nor JSON (it starts with "${preview(text)}")`);
+    throw new FeedParseError(
+      "not-a-feed",
+      `not a feed: the document is neither XML nor JSON (it starts with "${preview(text)}")`,
+    );
   }
 
   const prolog = scanProlog(text);
   refuseEntityDeclarations(prolog.doctype);
   if (/^<!DOCTYPE\s+html\b/i.test(prolog.doctype ?? "") || prolog.root?.toLowerCase() === "html") {
-    throw new FeedParseError("html", `not a feed: the document is HTML (${prolog.root ? `<${prolog.root}> root` : "<!DOCTYPE html>"})`);
+    throw new FeedParseError(
+      "html",
+      `not a feed: the document is HTML (${prolog.root ? `<${prolog.root}> root` : "<!DOCTYPE html>"})`,
+    );
   }
   if (!prolog.root) {
-    throw new FeedParseError("malformed", `XML is not well formed: no root element (the document starts with "${preview(text)}")`);
+    throw new FeedParseError(
+      "malformed",
+      `XML is not well formed: no root element (the document starts with "${preview(text)}")`,
+    );
   }
   const rootLocal = prolog.root.slice(prolog.root.indexOf(":") + 1);
   if (rootLocal !== "rss" && rootLocal !== "RDF" && rootLocal !== "feed") {
-    throw new FeedParseError("not-a-feed", `not a feed: the XML root element is <${prolog.root}> (a feed has <rss>, <rdf:RDF> or <feed>)`);
+    throw new FeedParseError(
+      "not-a-feed",
+      `not a feed: the XML root element is <${prolog.root}> (a feed has <rss>, <rdf:RDF> or <feed>)`,
+    );
   }
 
   const root = parseXmlTree(text, feedUrl);
   if (root.local === "rss") return adaptRss(readRss(root), feedUrl);
   if (root.local === "RDF" && root.ns === NS.rdf) return adaptRdf(readRdf(root), feedUrl);
-  if (root.local === "feed" && (root.ns === NS.atom || root.ns === NS.atom03 || root.ns === null)) return adaptAtom(readAtom(root));
-  throw new FeedParseError("not-a-feed", `not a feed: the XML root element is <${root.name}> in namespace ${root.ns ?? "(none)"}`);
+  if (root.local === "feed" && (root.ns === NS.atom || root.ns === NS.atom03 || root.ns === null))
+    return adaptAtom(readAtom(root));
+  throw new FeedParseError(
+    "not-a-feed",
+    `not a feed: the XML root element is <${root.name}> in namespace ${root.ns ?? "(none)"}`,
+  );
 }
 
 function checkSize(body: string, minBytes: number): void {
@@ -69,7 +85,10 @@ function checkSize(body: string, minBytes: number): void {
   if (body.length >= minBytes) return;
   const bytes = new TextEncoder().encode(body).byteLength;
   if (bytes < minBytes) {
-    throw new FeedParseError("too-small", `the feed answered with only ${bytes} bytes ("${preview(body)}"), fewer than the ${minBytes} a feed needs`);
+    throw new FeedParseError(
+      "too-small",
+      `the feed answered with only ${bytes} bytes ("${preview(body)}"), fewer than the ${minBytes} a feed needs`,
+    );
   }
 }
 

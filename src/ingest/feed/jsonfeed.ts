@@ -61,12 +61,17 @@ export function readJsonFeed(text: string): JsonFeedDocument {
   const versionUrl = str(doc.version);
   const version = versionUrl ? (VERSION.exec(versionUrl)?.[1] ?? null) : null;
   if (versionUrl && !version) {
-    throw new FeedParseError("not-a-feed", `not a feed: JSON with version "${versionUrl.slice(0, 80)}", not a JSON Feed version URL`);
+    throw new FeedParseError(
+      "not-a-feed",
+      `not a feed: JSON with version "${versionUrl.slice(0, 80)}", not a JSON Feed version URL`,
+    );
   }
   if (!Array.isArray(doc.items)) {
     throw new FeedParseError(
       "not-a-feed",
-      versionUrl ? "not a feed: the JSON Feed has no items array" : "not a feed: JSON without a JSON Feed version or items",
+      versionUrl
+        ? "not a feed: the JSON Feed has no items array"
+        : "not a feed: JSON without a JSON Feed version or items",
     );
   }
   return {

@@ -59,11 +59,17 @@ export function entryImage(entry: XmlElement, enclosures: Enclosure[]): FeedImag
     for (const content of elements(group, NS.media, "content")) {
       const url = absoluteHttpUrl(attr(content, "url"), content.base);
       if (url && isImageReference(url, attr(content, "type"), attr(content, "medium"))) {
-        contents.push({ url, caption: mediaCaption(content) ?? groupCaption ?? mediaCaption(entry), width: Number(attr(content, "width")) || 0 });
+        contents.push({
+          url,
+          caption: mediaCaption(content) ?? groupCaption ?? mediaCaption(entry),
+          width: Number(attr(content, "width")) || 0,
+        });
       }
-      for (const thumb of elements(content, NS.media, "thumbnail")) pushThumbnail(thumbnails, thumb, mediaCaption(content) ?? groupCaption);
+      for (const thumb of elements(content, NS.media, "thumbnail"))
+        pushThumbnail(thumbnails, thumb, mediaCaption(content) ?? groupCaption);
     }
-    for (const thumb of elements(group, NS.media, "thumbnail")) pushThumbnail(thumbnails, thumb, groupCaption ?? mediaCaption(entry));
+    for (const thumb of elements(group, NS.media, "thumbnail"))
+      pushThumbnail(thumbnails, thumb, groupCaption ?? mediaCaption(entry));
   }
   const widest = contents.reduce<Candidate | null>((best, c) => (!best || c.width > best.width ? c : best), null);
   if (widest) return { url: widest.url, caption: widest.caption };

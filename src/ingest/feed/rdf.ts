@@ -65,8 +65,12 @@ function readItem(item: XmlElement): RdfItem {
     description: description && htmlOf(description).trim() ? htmlOf(description) : null,
     contentEncoded: content && htmlOf(content).trim() ? htmlOf(content) : null,
     dcDate: childText(item, NS.dc, "date"),
-    dcCreators: elements(item, NS.dc, "creator").map((el) => textOf(el).trim()).filter(Boolean),
-    dcSubjects: elements(item, NS.dc, "subject").map((el) => textOf(el).trim()).filter(Boolean),
+    dcCreators: elements(item, NS.dc, "creator")
+      .map((el) => textOf(el).trim())
+      .filter(Boolean),
+    dcSubjects: elements(item, NS.dc, "subject")
+      .map((el) => textOf(el).trim())
+      .filter(Boolean),
     dcLanguage: childText(item, NS.dc, "language"),
     image: entryImage(item, []),
     base: item.base,

@@ -21,10 +21,7 @@ export function resolveFeeds(source: FeedSource, env: object): ResolvedFeed[] {
   if (base !== null && !isHttpUrl(base)) {
     throw new ConfigError(`${source.baseUrlVar}: "${base}" is not an http(s) URL`);
   }
-  const feeds = [
-    { url: source.feedUrl, countries: [], regions: [], topics: [] },
-    ...source.extraFeeds,
-  ];
+  const feeds = [{ url: source.feedUrl, countries: [], regions: [], topics: [] }, ...source.extraFeeds];
   return feeds.map((feed) => {
     const u = new URL(feed.url);
     const pathAndQuery = `${u.pathname}${u.search}`;

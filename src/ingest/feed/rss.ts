@@ -3,7 +3,7 @@
  * on are read too: content:encoded, dc:creator / dc:date / dc:subject / dc:language, Media RSS,
  * atom:link and feedburner:origLink. Values stay as written; the adapter decides what they mean.
  */
-import { entryImage, rssEnclosures, type Enclosure } from "./media";
+import { type Enclosure, entryImage, rssEnclosures } from "./media";
 import { NS } from "./namespaces";
 import type { FeedImage } from "./types";
 import { attr, childText, elements, first, htmlOf, textOf, type XmlElement } from "./xml";
@@ -62,7 +62,10 @@ export interface RssChannel {
 export function readRss(root: XmlElement): RssChannel {
   const channel = first(root, RSS_CORE, "channel") ?? root;
   // RSS 0.9x feeds sometimes put <item> beside <channel>, not inside it.
-  const itemElements = [...elements(channel, RSS_CORE, "item"), ...(channel === root ? [] : elements(root, RSS_CORE, "item"))];
+  const itemElements = [
+    ...elements(channel, RSS_CORE, "item"),
+    ...(channel === root ? [] : elements(root, RSS_CORE, "item")),
+  ];
   return {
     version: attr(root, "version"),
     title: childText(channel, RSS_CORE, "title"),

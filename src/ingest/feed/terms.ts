@@ -64,7 +64,12 @@ export function mapFeedTerms(
       topics.push(...rule.topics);
     }
   }
-  return { countries: unique(countries), regions: unique(regions), topics: unique(topics), unmapped: uniqueCaseless(unmapped) };
+  return {
+    countries: unique(countries),
+    regions: unique(regions),
+    topics: unique(topics),
+    unmapped: uniqueCaseless(unmapped),
+  };
 }
 
 /** A prefix rule matches the path's start; a "^" rule is a regular expression; both ignore case. */
@@ -93,8 +98,13 @@ const mapsCache = new WeakMap<FeedSource, TermMaps>();
 function termMapsOf(source: FeedSource): TermMaps {
   let maps = mapsCache.get(source);
   if (!maps) {
-    const lower = (record: Record<string, string>) => new Map(Object.entries(record).map(([k, v]) => [k.trim().toLowerCase(), v]));
-    maps = { countries: lower(source.termMap.countries), regions: lower(source.termMap.regions), topics: lower(source.termMap.topics) };
+    const lower = (record: Record<string, string>) =>
+      new Map(Object.entries(record).map(([k, v]) => [k.trim().toLowerCase(), v]));
+    maps = {
+      countries: lower(source.termMap.countries),
+      regions: lower(source.termMap.regions),
+      topics: lower(source.termMap.topics),
+    };
     mapsCache.set(source, maps);
   }
   return maps;
@@ -107,7 +117,10 @@ function regionFromName(name: string): string | null {
 }
 
 function squash(name: string): string {
-  return name.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  return name
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "");
 }
 
 function pathOf(url: string): string | null {

@@ -11,7 +11,10 @@ const SCRIPT_OR_STYLE = /<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
  * whitespace collapsed. Used for titles ("<b>Breaking</b>: A &amp; B"), names and captions.
  */
 export function htmlToPlainText(html: string): string {
-  const stripped = html.replace(COMMENT, "").replace(SCRIPT_OR_STYLE, " ").replace(TAG, (tag) => (isBlockTag(tag) ? " " : ""));
+  const stripped = html
+    .replace(COMMENT, "")
+    .replace(SCRIPT_OR_STYLE, " ")
+    .replace(TAG, (tag) => (isBlockTag(tag) ? " " : ""));
   return decodeEntities(stripped).replace(/\s+/g, " ").trim();
 }
 

@@ -17,7 +17,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { decodeEntities, escapeAttribute } from "../html/entities";
 import { FeedParseError } from "./errors";
-import { NS, WELL_KNOWN_PREFIXES, normalizeNamespace } from "./namespaces";
+import { NS, normalizeNamespace, WELL_KNOWN_PREFIXES } from "./namespaces";
 
 export interface XmlText {
   kind: "text";
@@ -111,14 +111,19 @@ function isXmlSpace(code: number): boolean {
 /** Refuses a DOCTYPE that declares entities: the only way entity bombs and XXE get in. */
 export function refuseEntityDeclarations(doctype: string | null): void {
   if (!doctype || !/<!ENTITY/i.test(doctype)) return;
-  const external = /<!ENTITY\s+(?:%\s*)?[^\s>]+\s+(SYSTEM|PUBLIC)\s+(?:"[^"]*"\s+|'[^']*'\s+)?("[^"]*"|'[^']*')/i.exec(doctype);
+  const external = /<!ENTITY\s+(?:%\s*)?[^\s>]+\s+(SYSTEM|PUBLIC)\s+(?:"[^"]*"\s+|'[^']*'\s+)?("[^"]*"|'[^']*')/i.exec(
+    doctype,
+  );
   if (external) {
     throw new FeedParseError(
       "refused",
       `refused: the feed declares an external entity (${external[1]!.toUpperCase()} ${external[2]}); external entities are never loaded`,
     );
   }
-  throw new FeedParseError("refused", "refused: the feed declares a DOCTYPE with entities (possible entity-expansion attack)");
+  throw new FeedParseError(
+    "refused",
+    "refused: the feed declares a DOCTYPE with entities (possible entity-expansion attack)",
+  );
 }
 
 // Characters XML 1.0 forbids (C0 controls but tab, LF, CR; U+FFFE/U+FFFF). Feeds exported from
@@ -169,7 +174,10 @@ export function parseXmlTree(xml: string, documentUrl: string): XmlElement {
   try {
     ordered = parser.parse(repaired);
   } catch (err) {
-    throw new FeedParseError("malformed", `XML is not well formed: ${err instanceof Error ? err.message : String(err)}`);
+    throw new FeedParseError(
+      "malformed",
+      `XML is not well formed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const top = Array.isArray(ordered) ? ordered : [];
   const rootNode = top.find((node) => elementName(node) !== null);
@@ -247,14 +255,26 @@ function buildElement(node: RawNode, parent: Scope): XmlElement {
       if (typeof child["#text"] === "string") {
         children.push({ kind: "text", text: decodeEntities(child["#text"] as string), cdata: false });
       } else if (Array.isArray(child["#cdata"])) {
-        const text = (child["#cdata"] as RawNode[]).map((t) => (typeof t["#text"] === "string" ? t["#text"] : "")).join("");
+        const text = (child["#cdata"] as RawNode[])
+          .map((t) => (typeof t["#text"] === "string" ? t["#text"] : ""))
+          .join("");
         children.push({ kind: "text", text, cdata: true });
       } else if (elementName(child) !== null) {
         children.push(buildElement(child, scope));
       }
     }
   }
-  return { kind: "element", name, local, ns, attrs, children, base: scope.base, explicitBase: scope.explicitBase, lang: scope.lang };
+  return {
+    kind: "element",
+    name,
+    local,
+    ns,
+    attrs,
+    children,
+    base: scope.base,
+    explicitBase: scope.explicitBase,
+    lang: scope.lang,
+  };
 }
 
 // ---------- reading the tree ----------
@@ -321,7 +341,21 @@ export function htmlOf(el: XmlElement): string {
   return el.children.some((c) => c.kind === "element") ? serializeChildren(el, true) : textOf(el);
 }
 
-const VOID_ELEMENTS = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]);
+const VOID_ELEMENTS = new Set([
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "source",
+  "track",
+  "wbr",
+]);
 
 /**
  * Serializes an element's children as HTML. `cdataIsMarkup`: whether CDATA sections hold markup

@@ -3,7 +3,7 @@ import { cleanAuthorNames } from "./authors";
 import { SubtreeCapture } from "./capture";
 import { TextCollector } from "./collect";
 import { cleanText } from "./entities";
-import { readJsonLd, type JsonLdArticle } from "./jsonld";
+import { type JsonLdArticle, readJsonLd } from "./jsonld";
 import { ContainerScorer } from "./readability";
 import { within } from "./selectors";
 import { asResponse } from "./spec";
@@ -86,7 +86,8 @@ class PageMetadata {
       })
       .on("link[rel][href]", {
         element: (el) => {
-          if (this.canonical === null && /(?:^|\s)canonical(?:\s|$)/i.test(el.getAttribute("rel")!)) this.canonical = el.getAttribute("href");
+          if (this.canonical === null && /(?:^|\s)canonical(?:\s|$)/i.test(el.getAttribute("rel")!))
+            this.canonical = el.getAttribute("href");
         },
       })
       .on('script[type="application/ld+json"]', {
@@ -179,7 +180,16 @@ class SelectorMatches {
   }
 
   attach(rewriter: HTMLRewriter): HTMLRewriter {
-    for (const c of [this.title, this.summary, this.authors, this.date, this.countries, this.topics, this.tags, this.caption]) {
+    for (const c of [
+      this.title,
+      this.summary,
+      this.authors,
+      this.date,
+      this.countries,
+      this.topics,
+      this.tags,
+      this.caption,
+    ]) {
       c?.attach(rewriter);
     }
     if (this.selectors.date) {
@@ -270,7 +280,11 @@ function languageTag(value: string | null): string | null {
  * Cost: one HTMLRewriter pass when the body selector matches; two when the container scoring is
  * needed (score, then capture), three when a configured body selector misses.
  */
-export async function extractArticle(html: string | Response, pageUrl: string, selectors: ArticleSelectors): Promise<RawArticle> {
+export async function extractArticle(
+  html: string | Response,
+  pageUrl: string,
+  selectors: ArticleSelectors,
+): Promise<RawArticle> {
   const page = await readPage(html);
   const metadata = new PageMetadata();
   const matches = new SelectorMatches(selectors, pageUrl);
@@ -293,7 +307,10 @@ export async function extractArticle(html: string | Response, pageUrl: string, s
     }
     const best = scorer.best();
     if (best) {
-      const capture = new SubtreeCapture(best.selector, best.occurrence, [...selectors.exclude, ...SCORED_BODY_EXCLUDES]);
+      const capture = new SubtreeCapture(best.selector, best.occurrence, [
+        ...selectors.exclude,
+        ...SCORED_BODY_EXCLUDES,
+      ]);
       const captured = capture.html(await runForOutput(page, capture.attach(new HTMLRewriter())));
       if (hasText(captured)) bodyHtml = captured;
     }
@@ -308,7 +325,11 @@ export async function extractArticle(html: string | Response, pageUrl: string, s
     ld?.headline ??
     (metadata.documentTitle() !== null ? stripSiteName(metadata.documentTitle()!, siteName) : null);
 
-  const summary = matches.summary?.first() ?? metadata.get("og:description", "description", "twitter:description") ?? ld?.description ?? null;
+  const summary =
+    matches.summary?.first() ??
+    metadata.get("og:description", "description", "twitter:description") ??
+    ld?.description ??
+    null;
 
   const authors = cleanAuthorNames(
     firstNonEmpty(
@@ -327,9 +348,13 @@ export async function extractArticle(html: string | Response, pageUrl: string, s
       matches.date?.first() ??
       (metadata.firstDatetime !== null ? cleanText(metadata.firstDatetime) || null : null),
   );
-  const modifiedText = isoDate(metadata.get("article:modified_time", "og:updated_time", "datemodified") ?? ld?.dateModified ?? null);
+  const modifiedText = isoDate(
+    metadata.get("article:modified_time", "og:updated_time", "datemodified") ?? ld?.dateModified ?? null,
+  );
 
-  const jsonLdImage = ld?.images.map((i) => ({ url: resolveUrl(i.url, pageUrl), caption: i.caption })).find((i) => i.url !== null);
+  const jsonLdImage = ld?.images
+    .map((i) => ({ url: resolveUrl(i.url, pageUrl), caption: i.caption }))
+    .find((i) => i.url !== null);
   const ogImage = metadata.get("og:image", "og:image:url", "og:image:secure_url", "twitter:image");
   const imageUrlFound =
     matches.image ?? (ogImage !== null ? resolveUrl(firstOgImage(ogImage), pageUrl) : null) ?? jsonLdImage?.url ?? null;
@@ -337,7 +362,10 @@ export async function extractArticle(html: string | Response, pageUrl: string, s
     matches.caption?.first() ?? (jsonLdImage && jsonLdImage.url === imageUrlFound ? jsonLdImage.caption : null);
 
   return {
-    canonicalUrl: resolveUrl(metadata.canonical, pageUrl) ?? resolveUrl(metadata.get("og:url"), pageUrl) ?? resolveUrl(ld?.url ?? null, pageUrl),
+    canonicalUrl:
+      resolveUrl(metadata.canonical, pageUrl) ??
+      resolveUrl(metadata.get("og:url"), pageUrl) ??
+      resolveUrl(ld?.url ?? null, pageUrl),
     title,
     summary,
     authors,
@@ -348,6 +376,7 @@ export async function extractArticle(html: string | Response, pageUrl: string, s
     tags: unique(firstNonEmpty(matches.tags?.texts() ?? [], metadata.all("article:tag"), ld?.keywords ?? [])),
     image: imageUrlFound ? { url: imageUrlFound, caption } : null,
     bodyHtml,
-    language: languageTag(metadata.get("og:locale")) ?? languageTag(ld?.inLanguage ?? null) ?? languageTag(metadata.lang),
+    language:
+      languageTag(metadata.get("og:locale")) ?? languageTag(ld?.inLanguage ?? null) ?? languageTag(metadata.lang),
   };
 }

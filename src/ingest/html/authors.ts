@@ -8,8 +8,33 @@
 
 /** Lower-case words that may appear inside a name ("Ursula von der Leyen", "Abd al-Rahman"). */
 const NAME_PARTICLES = new Set([
-  "al", "bin", "ibn", "da", "das", "de", "del", "della", "der", "den", "di", "do", "dos", "du", "el", "la", "le",
-  "ter", "van", "von", "y", "zu", "ben", "bint", "af", "av", "st",
+  "al",
+  "bin",
+  "ibn",
+  "da",
+  "das",
+  "de",
+  "del",
+  "della",
+  "der",
+  "den",
+  "di",
+  "do",
+  "dos",
+  "du",
+  "el",
+  "la",
+  "le",
+  "ter",
+  "van",
+  "von",
+  "y",
+  "zu",
+  "ben",
+  "bint",
+  "af",
+  "av",
+  "st",
 ]);
 
 const BY_PREFIX = /^(?:by|from|von|par|por|autor(?:ius|ė)?|автор)\s*:?\s+/i;

@@ -16,9 +16,19 @@ export interface JsonLdArticle {
 
 /** schema.org types that describe a story (Article and the subtypes news sites use). */
 const ARTICLE_TYPES = new Set([
-  "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
-  "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "BlogPosting", "LiveBlogPosting",
-  "Report", "SatiricalArticle", "TechArticle",
+  "Article",
+  "NewsArticle",
+  "ReportageNewsArticle",
+  "AnalysisNewsArticle",
+  "OpinionNewsArticle",
+  "BackgroundNewsArticle",
+  "ReviewNewsArticle",
+  "AskPublicNewsArticle",
+  "BlogPosting",
+  "LiveBlogPosting",
+  "Report",
+  "SatiricalArticle",
+  "TechArticle",
 ]);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -100,13 +110,16 @@ export function readJsonLd(scripts: readonly string[]): JsonLdArticle | null {
     const image = deref(raw);
     if (typeof image === "string") images.push({ url: image.trim(), caption: null });
     else if (isObject(image)) {
-      const url = typeof image.url === "string" ? image.url : typeof image.contentUrl === "string" ? image.contentUrl : null;
+      const url =
+        typeof image.url === "string" ? image.url : typeof image.contentUrl === "string" ? image.contentUrl : null;
       if (url) images.push({ url: url.trim(), caption: text(image.caption) ?? null });
     }
   }
 
   const mainEntity = deref(article.mainEntityOfPage ?? null);
-  const url = text(article.url) ?? (typeof mainEntity === "string" ? text(mainEntity) : isObject(mainEntity) ? text(mainEntity["@id"]) : null);
+  const url =
+    text(article.url) ??
+    (typeof mainEntity === "string" ? text(mainEntity) : isObject(mainEntity) ? text(mainEntity["@id"]) : null);
 
   return {
     headline: text(article.headline) ?? text(article.name),
@@ -117,7 +130,9 @@ export function readJsonLd(scripts: readonly string[]): JsonLdArticle | null {
     images,
     inLanguage: isObject(article.inLanguage) ? text(article.inLanguage.alternateName) : text(article.inLanguage),
     url,
-    sections: asArray(article.articleSection).map((s) => text(s)).filter((s): s is string => s !== null),
+    sections: asArray(article.articleSection)
+      .map((s) => text(s))
+      .filter((s): s is string => s !== null),
     keywords: asArray(article.keywords)
       .flatMap((k) => (typeof k === "string" ? k.split(",") : []))
       .map((k) => cleanText(k))

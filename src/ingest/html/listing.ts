@@ -35,7 +35,11 @@ function firstText(slots: string[][]): string | null {
  * `link` selector is configured. Rows without a usable link or title are dropped but counted in
  * `rowsMatched`, and a story linked twice on one page is kept once (first row wins).
  */
-export async function parseListing(html: string | Response, pageUrl: string, selectors: ListingSelectors): Promise<ListingPage> {
+export async function parseListing(
+  html: string | Response,
+  pageUrl: string,
+  selectors: ListingSelectors,
+): Promise<ListingPage> {
   const { container, item } = selectors;
   const rows: Row[] = [];
   let containerFound = false;
@@ -81,7 +85,9 @@ export async function parseListing(html: string | Response, pageUrl: string, sel
   }
   collectText(selectors.title, "title");
 
-  const linkSelector = selectors.link ? within(container, item, selectors.link) : within(container, item, selectors.title, "a[href]");
+  const linkSelector = selectors.link
+    ? within(container, item, selectors.link)
+    : within(container, item, selectors.title, "a[href]");
   rewriter.on(linkSelector, {
     element: (el) => {
       const row = current();

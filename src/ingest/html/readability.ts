@@ -88,7 +88,11 @@ export class ContainerScorer {
           ? (c) => c.tag === w.tag && c.className === w.className
           : (c) => c.tag === w.tag;
     const selector =
-      w.id !== null ? attributeEquals(w.tag, "id", w.id) : w.className !== null ? attributeEquals(w.tag, "class", w.className) : w.tag;
+      w.id !== null
+        ? attributeEquals(w.tag, "id", w.id)
+        : w.className !== null
+          ? attributeEquals(w.tag, "class", w.className)
+          : w.tag;
     let occurrence = 0;
     for (let i = 0; i < winner; i++) if (sameMatch(this.containers[i]!)) occurrence++;
     return { selector, occurrence };

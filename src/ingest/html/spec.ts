@@ -2,8 +2,24 @@
 
 /** Elements that never have content or an end tag (asking HTMLRewriter for their end tag throws). */
 export const VOID_ELEMENTS: ReadonlySet<string> = new Set([
-  "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
-  "frame", "basefont", "bgsound",
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "keygen",
+  "link",
+  "meta",
+  "param",
+  "source",
+  "track",
+  "wbr",
+  "frame",
+  "basefont",
+  "bgsound",
 ]);
 
 export const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
