@@ -28,7 +28,8 @@ const expected = blocks.map((b) => ({
 }));
 
 describe.skipIf(REAL_DATA_MISSING)(realTitle("the real Meduza RSS feed"), () => {
-  const feed = parseFeedDocument(meduzaXml, FEED_URL);
+  // Parsed inside the block so that a clone without the file never parses an empty one.
+  const feed = REAL_DATA_MISSING ? (undefined as never) : parseFeedDocument(meduzaXml, FEED_URL);
 
   it("is RSS 2.0 with the channel's title, link and language", () => {
     expect(feed.format).toBe("rss2");
