@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { FEED_KINDS, slugsOf } from "../sources/feeds";
+import { LANGUAGES } from "../sources/languages";
 import type { Cursor, TermKind } from "../store/items";
 import { decodeCursor } from "../store/query";
 import { buildMatchExpression, MAX_SEARCH_LENGTH, SEARCH_SYNTAX, SearchSyntaxError } from "../store/search";
@@ -47,11 +48,11 @@ export const ITEMS_PARAMS = {
   topic: termParam("topic", "Items with the topic; a parent topic includes its sub-topics."),
   source: termParam("source", "Items of the source (ids: GET /api/sources)."),
   lang: {
-    value: z.string().regex(/^[a-z]{2,3}$/),
+    value: z.enum(LANGUAGES),
     repeatable: true,
-    description: "Items in the language, an ISO 639 code such as en or ru. Repeatable (OR).",
-    expect: "an ISO 639 language code such as en or ru",
-    details: { example: ["en", "ru"] },
+    description: `Items in the language, an ISO 639 code: ${LANGUAGES.join(" or ")}. Repeatable (OR).`,
+    expect: `one of ${LANGUAGES.join(", ")}`,
+    details: { valid: [...LANGUAGES] },
   },
   since: {
     value: z.iso.datetime({ offset: true }),

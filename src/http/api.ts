@@ -19,6 +19,7 @@ import { type ItemsQuery, parseItemsQuery, rejectQueryParams } from "./api-param
 import { isNotModified } from "./conditional";
 import { docsPage, openApiPage } from "./docs";
 import { clip, errorResponse, HttpError } from "./errors";
+import { CORS_HEADERS, readOnlyRoutes } from "./methods";
 
 type AppEnv = { Bindings: Env };
 type Ctx = Context<AppEnv>;
@@ -133,15 +134,19 @@ export function registerApiRoutes(app: Hono<AppEnv>): void {
     return respond(c, page.body, { ...page.headers, "cache-control": STATIC_CACHE }, null);
   });
 
-  // CORS preflight: a page that sends If-None-Match from another origin asks first.
-  for (const path of ["/api/*", "/openapi.json"]) {
-    app.options(path, () => new Response(null, { status: 204, headers: corsPreflight() }));
-  }
-
-  // Anything else under /api, and other methods on the routes above.
-  app.all("/api/*", (c) => unmatched(c));
-  app.all("/openapi.json", (c) => unmatched(c));
-  app.all("/docs", (c) => unmatched(c));
+  // Other methods: OPTIONS answers a preflight, the rest are a 405; unknown API paths a 404.
+  readOnlyRoutes(app, [
+    "/api/items",
+    "/api/items/:id",
+    "/api/feeds",
+    "/api/taxonomy",
+    "/api/sources",
+    "/openapi.json",
+    "/docs",
+  ]);
+  app.all("/api/*", (c) =>
+    errorResponse(404, "not_found", `nothing at ${clip(new URL(c.req.url).pathname)}`, { routes: ROUTES }),
+  );
 }
 
 /**
@@ -188,34 +193,11 @@ async function respond(
   const all: Record<string, string> = {
     ...headers,
     etag,
-    "access-control-allow-origin": "*",
-    "access-control-expose-headers": "ETag, Last-Modified",
+    ...CORS_HEADERS,
   };
   if (lastModified) all["last-modified"] = lastModified;
   if (isNotModified(c.req.raw, etag, lastModified)) return new Response(null, { status: 304, headers: all });
   return new Response(body, { status: 200, headers: all });
-}
-
-function corsPreflight(): Record<string, string> {
-  return {
-    "access-control-allow-origin": "*",
-    "access-control-allow-methods": "GET, HEAD, OPTIONS",
-    "access-control-allow-headers": "If-None-Match, If-Modified-Since",
-    "access-control-max-age": "86400",
-  };
-}
-
-function unmatched(c: Ctx): Response {
-  const path = new URL(c.req.url).pathname;
-  const known = ROUTES.includes(path) || /^\/api\/items\/[^/]+$/.test(path);
-  if (known) {
-    const r = errorResponse(405, "method_not_allowed", `${c.req.method} is not allowed here: the API is read-only`, {
-      allowed: ["GET", "HEAD", "OPTIONS"],
-    });
-    r.headers.set("allow", "GET, HEAD, OPTIONS");
-    return r;
-  }
-  return errorResponse(404, "not_found", `nothing at ${clip(path)}`, { routes: ROUTES });
 }
 
 function withCursor(url: URL, cursor: string): string {

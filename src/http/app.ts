@@ -9,6 +9,7 @@ import { createAdminApp } from "./admin";
 import { registerApiRoutes } from "./api";
 import { clip, errorResponse, HttpError } from "./errors";
 import { FEED_STYLESHEET_PATH, resolveFeed, serveFeed, splitFeedFile } from "./feeds";
+import { CORS_HEADERS, readOnlyRoutes } from "./methods";
 
 type AppEnv = { Bindings: Env };
 
@@ -66,7 +67,7 @@ export function createApp(): Hono<AppEnv> {
         "content-type": "text/x-opml; charset=utf-8",
         "content-disposition": 'inline; filename="caravan-feeds.opml"',
         "cache-control": "public, max-age=3600",
-        "access-control-allow-origin": "*",
+        ...CORS_HEADERS,
       },
     });
   });
@@ -82,6 +83,9 @@ export function createApp(): Hono<AppEnv> {
     const { slug, format } = splitFeedFile(c.req.param("file"));
     return serveFeed(c, resolveFeed(c.req.param("kind"), slug), format);
   });
+
+  // Other methods on the routes above: OPTIONS answers a preflight, the rest are a 405.
+  readOnlyRoutes(app, ["/", "/healthz", FEED_STYLESHEET_PATH, "/feeds.opml", "/feeds/:file", "/feeds/:kind/:file"]);
 
   registerApiRoutes(app);
   app.route("/admin", createAdminApp());

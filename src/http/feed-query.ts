@@ -1,4 +1,5 @@
 import { FEED_KINDS, slugsOf } from "../sources/feeds";
+import { LANGUAGES } from "../sources/languages";
 import type { Cursor, TermKind } from "../store/items";
 import { decodeCursor, encodeCursor } from "../store/query";
 import { clip, HttpError } from "./errors";
@@ -44,10 +45,10 @@ export function parseFeedQuery(url: URL): FeedQueryParams {
   }
 
   const languages = [...new Set(splitValues(params.getAll("lang")))].sort();
-  const badLang = languages.find((l) => !/^[a-z]{2,3}$/.test(l));
+  const badLang = languages.find((l) => !(LANGUAGES as readonly string[]).includes(l));
   if (badLang !== undefined) {
-    throw new HttpError(400, "invalid_lang", `lang must be an ISO 639 code such as en or ru, got "${clip(badLang)}"`, {
-      example: ["en", "ru"],
+    throw new HttpError(400, "invalid_lang", `unknown lang "${clip(badLang)}": one of ${LANGUAGES.join(", ")}`, {
+      valid: [...LANGUAGES],
     });
   }
 

@@ -22,6 +22,7 @@ import { clip, errorResponse, HttpError } from "./errors";
 import { canonicalQuery, type FeedQueryParams, parseFeedQuery } from "./feed-query";
 import { feedMatchExpression } from "./feed-search";
 import { feedResponse, rememberFeedRoute } from "./hot-feeds";
+import { CORS_HEADERS } from "./methods";
 
 const utf8 = new TextEncoder();
 
@@ -71,7 +72,7 @@ export async function serveFeed(c: Context<{ Bindings: Env }>, feed: FeedDef, fo
   const headers: Record<string, string> = {
     "content-type": FEED_CONTENT_TYPES[format],
     "cache-control": `public, max-age=${config.FEED_TTL_MINUTES * 60}`,
-    "access-control-allow-origin": "*",
+    ...CORS_HEADERS,
   };
 
   const variant = `${url.origin}|${format}|${canonicalQuery(query)}`;
