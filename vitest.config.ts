@@ -28,6 +28,8 @@ export default defineConfig(async () => {
             ADMIN_TOKEN: "test-admin-token-0123456789",
             // Fixture hosts need no pacing; politeness.test.ts sets its own interval.
             HOST_MIN_INTERVAL_MS: "0",
+            // The fixture sites are on 127.0.0.1, which a deployment never fetches.
+            ALLOW_LOOPBACK_FETCH: "true",
           },
         },
       }),

@@ -20,6 +20,8 @@ export interface Env {
   RUN_TIME_BUDGET_MS?: string;
   WEBSUB_HUB_URL?: string;
   PUBLIC_URL?: string;
+  /** "true" lets ingest and the admin API fetch loopback addresses (local fixtures, tests, demo). */
+  ALLOW_LOOPBACK_FETCH?: string;
 }
 
 const intVar = (fallback: number, min: number, max: number) =>
@@ -45,6 +47,11 @@ export const Config = z.object({
   WEBSUB_HUB_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** This deployment's public origin (e.g. https://caravan.example.org): the topic URLs sent to the hub. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Loopback fetches (127.0.0.1, localhost) for local fixtures and tests; never set in a deployment. */
+  ALLOW_LOOPBACK_FETCH: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -73,6 +80,7 @@ function parseConfig(env: Env): Config {
     RUN_TIME_BUDGET_MS: env.RUN_TIME_BUDGET_MS || undefined,
     WEBSUB_HUB_URL: env.WEBSUB_HUB_URL || undefined,
     PUBLIC_URL: env.PUBLIC_URL || undefined,
+    ALLOW_LOOPBACK_FETCH: env.ALLOW_LOOPBACK_FETCH || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

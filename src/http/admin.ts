@@ -7,18 +7,23 @@
  *   GET  /admin/sources                             health per source, listings, hosts, warnings
  *   POST /admin/sources/{id}/pause | /resume        stop / restart polling one source
  *   POST /admin/sources/{id}/backfill?pages=N       queue the listings' pages up to N for reading
+ *   the source registry (admin-sources.ts): definition, PUT, DELETE, export, discover, preview, import
  */
 import { type Context, Hono } from "hono";
 import { ConfigError, type Env } from "../env";
+import { ensureRegistry } from "../ingest/registry";
 import { runIngest } from "../ingest/run";
 import type { Source } from "../model/source";
-import { type ResolvedSource, resolveSources, sources } from "../sources";
+import { type ResolvedSource, resolveSources } from "../sources";
 import { sourceHealth } from "../store/health";
 import { listHosts } from "../store/hosts";
 import { isSourcePaused, queueBackfill, setSourcePaused } from "../store/listings";
+import { isSource, liveDefinitions, readDefinition, registryRow, registryRows } from "../store/registry";
 import { runHistory } from "../store/runs";
+import { registerSourceRoutes, SOURCE_ROUTES } from "./admin-sources";
 import { requireAdmin } from "./auth";
 import { clip, errorResponse, HttpError } from "./errors";
+import { flag, intParam, readParams } from "./params";
 
 type AppEnv = { Bindings: Env };
 
@@ -31,6 +36,7 @@ const ADMIN_ROUTES = [
   "POST /admin/sources/{id}/pause",
   "POST /admin/sources/{id}/resume",
   "POST /admin/sources/{id}/backfill?pages=N",
+  ...SOURCE_ROUTES.map(([method, path]) => `${method} /admin${path}`),
 ];
 
 export function createAdminApp(): Hono<AppEnv> {
@@ -39,7 +45,7 @@ export function createAdminApp(): Hono<AppEnv> {
 
   admin.post("/ingest", async (c) => {
     const params = readParams(c, ["source", "force"]);
-    const source = params.source === undefined ? undefined : knownSource(params.source);
+    const source = params.source === undefined ? undefined : await knownSource(c.env, params.source);
     const force = params.force === undefined ? false : flag("force", params.force);
     if (source && (await isSourcePaused(c.env.DB, source.id))) {
       return errorResponse(
@@ -73,10 +79,19 @@ export function createAdminApp(): Hono<AppEnv> {
   admin.get("/sources", async (c) => {
     readParams(c, []);
     const now = Date.now();
-    const [health, hosts] = await Promise.all([sourceHealth(c.env.DB, now), listHosts(c.env.DB)]);
-    const configured = new Set(sources.map((s) => s.id));
+    await ensureRegistry(c.env, now);
+    const [health, hosts, registry] = await Promise.all([
+      sourceHealth(c.env.DB, now),
+      listHosts(c.env.DB),
+      registryRows(c.env.DB),
+    ]);
+    const registered = new Map(registry.filter((r) => r.definition !== null).map((r) => [r.id, r]));
     return c.json({
-      sources: health.map((h) => ({ ...h, configured: configured.has(h.id) })),
+      sources: health.map((h) => ({
+        ...h,
+        configured: registered.has(h.id),
+        registeredBy: registered.get(h.id)?.origin ?? null,
+      })),
       hosts: hosts.map((h) => ({
         host: h.host,
         robotsStatus: h.robots_status,
@@ -91,7 +106,7 @@ export function createAdminApp(): Hono<AppEnv> {
   for (const action of ["pause", "resume"] as const) {
     admin.post(`/sources/:id/${action}`, async (c) => {
       readParams(c, []);
-      const source = knownSource(c.req.param("id"));
+      const source = await knownSource(c.env, c.req.param("id"));
       const now = Date.now();
       await setSourcePaused(c.env.DB, source, action === "pause", now);
       return c.json({ source: source.id, paused: action === "pause" });
@@ -100,7 +115,7 @@ export function createAdminApp(): Hono<AppEnv> {
 
   admin.post("/sources/:id/backfill", async (c) => {
     const params = readParams(c, ["pages"]);
-    const source = knownSource(c.req.param("id"));
+    const source = await knownSource(c.env, c.req.param("id"));
     if (params.pages === undefined) {
       throw new HttpError(
         400,
@@ -122,7 +137,7 @@ export function createAdminApp(): Hono<AppEnv> {
     }
     let resolved: ResolvedSource;
     try {
-      resolved = resolveSources(c.env).find((r) => r.source.id === source.id)!;
+      resolved = resolveSources(c.env, [source])[0]!;
     } catch (err) {
       if (err instanceof ConfigError) throw new HttpError(503, "misconfigured", err.message, {});
       throw err;
@@ -150,20 +165,30 @@ export function createAdminApp(): Hono<AppEnv> {
     });
   });
 
-  // A known path with another method: say which method it takes.
-  for (const [path, method] of [
-    ["/ingest", "POST"],
-    ["/runs", "GET"],
-    ["/sources", "GET"],
-    ["/sources/:id/pause", "POST"],
-    ["/sources/:id/resume", "POST"],
-    ["/sources/:id/backfill", "POST"],
+  registerSourceRoutes(admin);
+
+  // A known path with another method: say which methods it takes.
+  const methods = new Map<string, string[]>();
+  for (const [method, path] of [
+    ...SOURCE_ROUTES.map(([method, path]) => [method, path.replace(/\{(\w+)\}/g, ":$1").replace(/\[.*$/, "")] as const),
+    ["POST", "/ingest"],
+    ["GET", "/runs"],
+    ["GET", "/sources"],
+    ["POST", "/sources/:id/pause"],
+    ["POST", "/sources/:id/resume"],
+    ["POST", "/sources/:id/backfill"],
   ] as const) {
+    methods.set(path, [...(methods.get(path) ?? []), method]);
+  }
+  for (const [path, allowed] of methods) {
     admin.all(path, (c) => {
-      const r = errorResponse(405, "method_not_allowed", `${c.req.method} is not allowed here; use ${method}`, {
-        allow: [method],
-      });
-      r.headers.set("allow", method);
+      const r = errorResponse(
+        405,
+        "method_not_allowed",
+        `${c.req.method} is not allowed here; use ${allowed.join(" or ")}`,
+        { allow: allowed },
+      );
+      r.headers.set("allow", allowed.join(", "));
       return r;
     });
   }
@@ -202,47 +227,14 @@ const logAdminRequest = async (c: Context<AppEnv>, next: () => Promise<void>) =>
   );
 };
 
-/** The query as single values; unknown or repeated keys are a 400. */
-function readParams(c: Context<AppEnv>, known: string[]): Record<string, string | undefined> {
-  const params = new URL(c.req.url).searchParams;
-  const out: Record<string, string | undefined> = {};
-  for (const key of new Set(params.keys())) {
-    if (!known.includes(key)) {
-      throw new HttpError(400, "unknown_parameter", `unknown query parameter "${clip(key)}"`, { valid: known });
-    }
-    const all = params.getAll(key);
-    if (all.length > 1) throw new HttpError(400, `invalid_${key}`, `${key} may be given once`, {});
-    out[key] = all[0];
-  }
-  return out;
-}
-
-function knownSource(id: string): Source {
-  const source = sources.find((s) => s.id === id);
-  if (!source) {
-    throw new HttpError(404, "unknown_source", `no source "${clip(id)}"`, { valid: sources.map((s) => s.id) });
+/** A registered source, or a 404 listing the registered ids. */
+export async function knownSource(env: Env, id: string): Promise<Source> {
+  await ensureRegistry(env);
+  const row = await registryRow(env.DB, id);
+  const source = row ? readDefinition(row) : null;
+  if (!isSource(source)) {
+    const valid = (await liveDefinitions(env.DB)).map((s) => s.id);
+    throw new HttpError(404, "unknown_source", `no source "${clip(id)}"`, { valid });
   }
   return source;
-}
-
-function intParam(name: string, raw: string, min: number, max: number): number {
-  if (!/^\d{1,16}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new HttpError(
-      400,
-      `invalid_${name}`,
-      `${name} must be a whole number from ${min} to ${max}, got "${clip(raw)}"`,
-      {
-        allowed: `${min}..${max}`,
-      },
-    );
-  }
-  return Number(raw);
-}
-
-function flag(name: string, raw: string): boolean {
-  if (raw === "1" || raw === "true") return true;
-  if (raw === "0" || raw === "false") return false;
-  throw new HttpError(400, `invalid_${name}`, `${name} must be 1, 0, true or false, got "${clip(raw)}"`, {
-    allowed: ["1", "0", "true", "false"],
-  });
 }

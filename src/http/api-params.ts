@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { FEED_KINDS, slugsOf } from "../sources/feeds";
+import { FEED_KINDS, taxonomySlugsOf } from "../sources/feeds";
 import { LANGUAGES } from "../sources/languages";
 import type { Cursor, TermKind } from "../store/items";
 import { decodeCursor } from "../store/query";
@@ -30,8 +30,8 @@ export interface ParamSpec {
 
 const RFC3339_EXAMPLE = "2026-01-31T00:00:00Z";
 
-function termParam(kind: TermKind, what: string): ParamSpec {
-  const valid = slugsOf(kind);
+function termParam(kind: Exclude<TermKind, "source">, what: string): ParamSpec {
+  const valid = taxonomySlugsOf(kind);
   return {
     value: z.enum(valid as [string, ...string[]]),
     repeatable: true,
@@ -46,7 +46,15 @@ export const ITEMS_PARAMS = {
   region: termParam("region", "Items of any country in the region (slugs: GET /api/taxonomy)."),
   country: termParam("country", "Items tagged with the country."),
   topic: termParam("topic", "Items with the topic; a parent topic includes its sub-topics."),
-  source: termParam("source", "Items of the source (ids: GET /api/sources)."),
+  // Sources come and go with the registry: the id's shape is checked here, its existence per request.
+  source: {
+    value: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
+    repeatable: true,
+    description:
+      "Items of the source (ids: GET /api/sources). Repeat the parameter or separate ids with commas to take several (OR); different filters are AND-ed.",
+    expect: "a source id",
+    details: { list: "/api/sources" },
+  },
   lang: {
     value: z.enum(LANGUAGES),
     repeatable: true,
@@ -108,9 +116,16 @@ export interface ItemsQuery {
   cursor: Cursor | null;
 }
 
-export function parseItemsQuery(url: URL): ItemsQuery {
+/** Reads GET /api/items' query; `sourceIds` are the registered sources a `source` filter may name. */
+export function parseItemsQuery(url: URL, sourceIds: readonly string[]): ItemsQuery {
   const v = validate(url, ITEMS_PARAMS) as Partial<Record<ItemsParamName, unknown[]>>;
   const strings = (name: ItemsParamName) => [...new Set((v[name] ?? []) as string[])].sort();
+  const unknownSource = strings("source").find((id) => !sourceIds.includes(id));
+  if (unknownSource !== undefined) {
+    throw new HttpError(400, "invalid_source", `source must be a source id, got "${clip(unknownSource)}"`, {
+      valid: [...sourceIds],
+    });
+  }
   const one = <T>(name: ItemsParamName): T | null => ((v[name] ?? [])[0] as T | undefined) ?? null;
 
   const terms: Partial<Record<TermKind, string[]>> = {};

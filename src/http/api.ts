@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import type { Env } from "../env";
 import { sha256Hex } from "../ingest/canonical";
+import { registeredCatalog } from "../ingest/registry";
 import type {
   FeedEntry,
   FeedsResponse,
@@ -9,8 +10,7 @@ import type {
   SourcesResponse,
   TaxonomyResponse,
 } from "../model/api";
-import { sources } from "../sources";
-import { FEED_FORMATS, feedCatalog } from "../sources/feeds";
+import { FEED_FORMATS } from "../sources/feeds";
 import { taxonomy } from "../sources/taxonomy";
 import { readSourceHealth } from "../store/catalog";
 import { getItem, type TermKind, termStats } from "../store/items";
@@ -43,7 +43,7 @@ const ITEM_ID = /^[0-9a-f]{32}$/;
 export function registerApiRoutes(app: Hono<AppEnv>): void {
   app.get("/api/items", async (c) => {
     const url = new URL(c.req.url);
-    const query = parseItemsQuery(url);
+    const query = parseItemsQuery(url, (await registeredCatalog(c.env)).feeds.slugsOf("source"));
     // One row more than asked says whether another page exists, so the last page has no cursor.
     const rows = await queryItems(c.env.DB, itemFilter(query), query.limit + 1, query.cursor);
     const items = rows.slice(0, query.limit);
@@ -69,9 +69,9 @@ export function registerApiRoutes(app: Hono<AppEnv>): void {
   app.get("/api/feeds", async (c) => {
     const url = new URL(c.req.url);
     rejectQueryParams(url);
-    const stats = await termStats(c.env.DB);
+    const [stats, catalog] = await Promise.all([termStats(c.env.DB), registeredCatalog(c.env)]);
     const byKey = new Map(stats.terms.map((t) => [`${t.kind}:${t.slug}`, t]));
-    const feeds = feedCatalog.map((feed): FeedEntry => {
+    const feeds = catalog.feeds.feeds.map((feed): FeedEntry => {
       const s = feed.kind === "all" ? stats.all : byKey.get(feed.key);
       const at = (format: string) => `${url.origin}${feed.path}.${format}`;
       return {
@@ -99,9 +99,9 @@ export function registerApiRoutes(app: Hono<AppEnv>): void {
 
   app.get("/api/sources", async (c) => {
     rejectQueryParams(new URL(c.req.url));
-    const health = await readSourceHealth(c.env.DB);
+    const [health, catalog] = await Promise.all([readSourceHealth(c.env.DB), registeredCatalog(c.env)]);
     const body: SourcesResponse = {
-      sources: sources.map((s) => {
+      sources: catalog.sources.map((s) => {
         const h = health.get(s.id);
         return {
           id: s.id,

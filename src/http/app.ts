@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import type { Env } from "../env";
+import { registeredCatalog } from "../ingest/registry";
 import { renderIndexPage } from "../render/html";
 import { renderOpml } from "../render/opml";
 import { FEED_STYLESHEET } from "../render/stylesheet";
-import { feedCatalog } from "../sources/feeds";
 import { termStats } from "../store/items";
 import { createAdminApp } from "./admin";
 import { registerApiRoutes } from "./api";
@@ -17,9 +17,9 @@ export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get("/", async (c) => {
-    const stats = await termStats(c.env.DB);
+    const [stats, catalog] = await Promise.all([termStats(c.env.DB), registeredCatalog(c.env)]);
     const byKey = new Map(stats.terms.map((t) => [`${t.kind}:${t.slug}`, t]));
-    const listings = feedCatalog.map((feed) => {
+    const listings = catalog.feeds.feeds.map((feed) => {
       const s = feed.kind === "all" ? stats.all : byKey.get(feed.key);
       return { feed, items: s?.items ?? 0, newest: s?.newest ?? null };
     });
@@ -60,8 +60,8 @@ export function createApp(): Hono<AppEnv> {
   );
 
   app.get("/feeds.opml", async (c) => {
-    const stats = await termStats(c.env.DB);
-    const body = renderOpml(new URL(c.req.url).origin, feedCatalog, stats.all.newest);
+    const [stats, catalog] = await Promise.all([termStats(c.env.DB), registeredCatalog(c.env)]);
+    const body = renderOpml(new URL(c.req.url).origin, catalog.feeds.feeds, stats.all.newest);
     return new Response(body, {
       headers: {
         "content-type": "text/x-opml; charset=utf-8",
@@ -76,12 +76,14 @@ export function createApp(): Hono<AppEnv> {
     const { slug, format } = splitFeedFile(c.req.param("file"));
     if (slug !== "all")
       throw new HttpError(404, "unknown_feed", `no feed "${slug}" at the top level`, { valid: ["all"] });
-    return serveFeed(c, resolveFeed("all", "all"), format);
+    const catalog = await registeredCatalog(c.env);
+    return serveFeed(c, catalog, resolveFeed(catalog.feeds, "all", "all"), format);
   });
 
   app.get("/feeds/:kind/:file", async (c) => {
     const { slug, format } = splitFeedFile(c.req.param("file"));
-    return serveFeed(c, resolveFeed(c.req.param("kind"), slug), format);
+    const catalog = await registeredCatalog(c.env);
+    return serveFeed(c, catalog, resolveFeed(catalog.feeds, c.req.param("kind"), slug), format);
   });
 
   // Other methods on the routes above: OPTIONS answers a preflight, the rest are a 405.

@@ -1,4 +1,4 @@
-import { FEED_KINDS, slugsOf } from "../sources/feeds";
+import { FEED_KINDS, type FeedCatalog } from "../sources/feeds";
 import { LANGUAGES } from "../sources/languages";
 import type { Cursor, TermKind } from "../store/items";
 import { decodeCursor, encodeCursor } from "../store/query";
@@ -24,7 +24,7 @@ const KNOWN = [...TERM_KEYS, "lang", "q", "limit", "cursor"];
  * Reads a feed URL's query. Unknown parameters are refused rather than ignored: a reader that
  * asks for a filter this server does not have should hear so, not get an unfiltered feed.
  */
-export function parseFeedQuery(url: URL): FeedQueryParams {
+export function parseFeedQuery(url: URL, catalog: FeedCatalog): FeedQueryParams {
   const params = url.searchParams;
   for (const key of new Set(params.keys())) {
     if (!KNOWN.includes(key)) {
@@ -36,7 +36,7 @@ export function parseFeedQuery(url: URL): FeedQueryParams {
   for (const kind of TERM_KEYS) {
     const values = splitValues(params.getAll(kind));
     if (values.length === 0) continue;
-    const valid = slugsOf(kind);
+    const valid = catalog.slugsOf(kind);
     const unknown = values.find((v) => !valid.includes(v));
     if (unknown !== undefined) {
       throw new HttpError(400, `invalid_${kind}`, `unknown ${kind} "${clip(unknown)}"`, { valid });

@@ -1,13 +1,13 @@
 import type { Context } from "hono";
 import { type Config, type Env, readConfig } from "../env";
 import { sha256Hex } from "../ingest/canonical";
+import type { RegisteredCatalog } from "../ingest/registry";
 import type { Item } from "../model/item";
 import { renderAtom } from "../render/atom";
 import type { FeedDocument } from "../render/document";
 import { renderJsonFeed } from "../render/jsonfeed";
 import { renderRss } from "../render/rss";
-import { sources } from "../sources";
-import { FEED_FORMATS, FEED_KINDS, type FeedDef, type FeedFormat, findFeed, slugsOf } from "../sources/feeds";
+import { FEED_FORMATS, FEED_KINDS, type FeedCatalog, type FeedDef, type FeedFormat } from "../sources/feeds";
 import {
   type CachedFeed,
   feedCacheKey,
@@ -47,15 +47,17 @@ export function splitFeedFile(file: string): { slug: string; format: FeedFormat 
   return { slug: file.slice(0, dot), format: format as FeedFormat };
 }
 
-export function resolveFeed(kind: string, slug: string): FeedDef {
+export function resolveFeed(catalog: FeedCatalog, kind: string, slug: string): FeedDef {
   if (kind !== "all" && !(FEED_KINDS as string[]).includes(kind)) {
     throw new HttpError(404, "unknown_feed_kind", `no feeds of kind "${clip(kind)}"`, {
       kinds: ["all", ...FEED_KINDS],
     });
   }
-  const feed = findFeed(kind, slug);
+  const feed = catalog.find(kind, slug);
   if (!feed)
-    throw new HttpError(404, "unknown_feed", `no ${kind} feed "${clip(slug)}"`, { valid: slugsOf(kind as TermKind) });
+    throw new HttpError(404, "unknown_feed", `no ${kind} feed "${clip(slug)}"`, {
+      valid: catalog.slugsOf(kind as TermKind),
+    });
   return feed;
 }
 
@@ -65,9 +67,14 @@ export function resolveFeed(kind: string, slug: string): FeedDef {
  * rendering is served stale; only with nothing cached at all is the answer a 503, and never
  * with a Retry-After, which some readers apply to every feed of the host.
  */
-export async function serveFeed(c: Context<{ Bindings: Env }>, feed: FeedDef, format: FeedFormat): Promise<Response> {
+export async function serveFeed(
+  c: Context<{ Bindings: Env }>,
+  catalog: RegisteredCatalog,
+  feed: FeedDef,
+  format: FeedFormat,
+): Promise<Response> {
   const url = new URL(c.req.url);
-  const query = parseFeedQuery(url);
+  const query = parseFeedQuery(url, catalog.feeds);
   const config = readConfig(c.env);
   const headers: Record<string, string> = {
     "content-type": FEED_CONTENT_TYPES[format],
@@ -89,7 +96,7 @@ export async function serveFeed(c: Context<{ Bindings: Env }>, feed: FeedDef, fo
   let state: "hit" | "miss" | "stale" = "hit";
   if (!cached || cached.version !== version) {
     try {
-      const fresh = await renderFeed(c.env, config, feed, format, query, url, version);
+      const fresh = await renderFeed(c.env, config, catalog, feed, format, query, url, version);
       c.executionCtx.waitUntil(putCachedFeed(c.env.CACHE, cacheKey, fresh));
       cached = fresh;
       state = "miss";
@@ -108,6 +115,7 @@ export async function serveFeed(c: Context<{ Bindings: Env }>, feed: FeedDef, fo
 async function renderFeed(
   env: Env,
   config: Config,
+  catalog: RegisteredCatalog,
   feed: FeedDef,
   format: FeedFormat,
   query: FeedQueryParams,
@@ -130,7 +138,7 @@ async function renderFeed(
   );
   const items = rows.slice(0, query.limit);
   const next = rows.length > query.limit ? cursorAfter(items) : null;
-  const doc = feedDocument(config, feed, format, query, url, items, next ? encodeCursor(next) : null);
+  const doc = feedDocument(config, catalog, feed, format, query, url, items, next ? encodeCursor(next) : null);
   const text = format === "rss" ? renderRss(doc) : format === "atom" ? renderAtom(doc) : renderJsonFeed(doc);
   // The ETag names the content: which items at which revision, in which format and selection.
   const fingerprint = JSON.stringify([
@@ -154,6 +162,7 @@ function variantOf(format: FeedFormat, query: FeedQueryParams): string {
 
 function feedDocument(
   config: Config,
+  catalog: RegisteredCatalog,
   feed: FeedDef,
   format: FeedFormat,
   query: FeedQueryParams,
@@ -174,7 +183,7 @@ function feedDocument(
       ? null
       : new URLSearchParams(first ? `${first}&cursor=${nextCursor}` : `cursor=${nextCursor}`).toString();
   return {
-    title: feedTitle(feed, query),
+    title: feedTitle(catalog.feeds, feed, query),
     description: describe(feed),
     selfUrl: at(format, q),
     alternates: { rss: at("rss", q), atom: at("atom", q), json: at("json", q) },
@@ -187,14 +196,14 @@ function feedDocument(
     hubUrl: config.WEBSUB_HUB_URL ?? null,
     stylesheetUrl: format === "json" ? null : `${url.origin}${FEED_STYLESHEET_PATH}`,
     items,
-    sources: Object.fromEntries(sources.map((s) => [s.id, { name: s.name, homepage: s.homepage }])),
+    sources: Object.fromEntries(catalog.sources.map((s) => [s.id, { name: s.name, homepage: s.homepage }])),
   };
 }
 
-function feedTitle(feed: FeedDef, query: FeedQueryParams): string {
+function feedTitle(catalog: FeedCatalog, feed: FeedDef, query: FeedQueryParams): string {
   const base = feed.kind === "all" ? "Caravan: all stories" : `Caravan: ${feed.title}`;
   const filters = [
-    ...FEED_KINDS.flatMap((k) => (query.terms[k] ?? []).map((slug) => findFeed(k, slug)?.title ?? slug)),
+    ...FEED_KINDS.flatMap((k) => (query.terms[k] ?? []).map((slug) => catalog.find(k, slug)?.title ?? slug)),
     ...query.languages,
     ...(query.q === null ? [] : [`“${query.q}”`]),
   ];

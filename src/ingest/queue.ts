@@ -4,7 +4,8 @@ import type { Source } from "../model/source";
 import { resolveSources } from "../sources";
 import { claimDueListings, releaseListing, takeOverQueued } from "../store/leases";
 import type { ListingRow } from "../store/listings";
-import { closeRun, ingestListing, openRun, type RunSummary, resolveListing, syncSources } from "./run";
+import { ensureRegistry, resolveRegistered, syncSources } from "./registry";
+import { closeRun, ingestListing, openRun, type RunSummary, resolveListing } from "./run";
 
 /**
  * Scale-out on Cloudflare Queues. With a QUEUE binding, the cron only decides which listings are
@@ -39,7 +40,8 @@ export async function enqueueDueListings(
   options: EnqueueOptions = {},
 ): Promise<{ enqueued: number }> {
   const now = options.now ?? Date.now();
-  await syncSources(env, resolveSources(env, options.sources));
+  if (options.sources) await syncSources(env, resolveSources(env, options.sources));
+  else await ensureRegistry(env, now);
   const claimed = await claimDueListings(env.DB, {
     owner: QUEUE_OWNER,
     now,
@@ -85,7 +87,6 @@ export async function consumeListingBatch(
   options: ConsumeOptions = {},
 ): Promise<RunSummary> {
   const ctx = await openRun(env, { trigger: "queue", now: options.now, sources: options.sources });
-  const resolved = resolveSources(env, options.sources);
   const byListing = new Map<string, Message<unknown>[]>();
   for (const message of batch.messages) {
     const parsed = ListingMessage.safeParse(message.body);
@@ -111,6 +112,12 @@ export async function consumeListingBatch(
     leaseMs,
   });
   const taken = new Set(rows.map((r) => r.id));
+  const resolved = options.sources
+    ? resolveSources(env, options.sources)
+    : await resolveRegistered(
+        env,
+        rows.map((r) => r.source_id),
+      );
   // Already read by an earlier delivery, or no longer queued: nothing to do, and nothing twice.
   for (const [id, messages] of byListing) if (!taken.has(id)) for (const m of messages) m.ack();
 

@@ -1,7 +1,7 @@
 import { type Env, readConfig, userAgent } from "../env";
 import type { Source } from "../model/source";
 import { type ResolvedListing, type ResolvedSource, resolveSources } from "../sources";
-import { feedCatalog } from "../sources/feeds";
+import { buildFeedCatalog } from "../sources/feeds";
 import { invalidateFeeds } from "../store/feed-cache";
 import type { TermKind } from "../store/items";
 import { claimDueListings, countWaitingListings, releaseLeases, releaseListing } from "../store/leases";
@@ -26,8 +26,11 @@ import { Deferred, FetchError, SubrequestBudget } from "./fetcher";
 import { PoliteClient } from "./politeness";
 import { readFeedListing } from "./read-feed";
 import { readHtmlListing } from "./read-html";
+import { ensureRegistry, registeredCatalog, resolveRegistered, syncSources } from "./registry";
 import { DriftError, errorMessage, type RunContext, recordError, statsFor } from "./run-context";
 import { publishChangedFeeds } from "./websub";
+
+export { syncSources } from "./registry";
 
 export interface IngestOptions {
   trigger: "cron" | "admin" | "queue";
@@ -36,7 +39,7 @@ export interface IngestOptions {
   /** Poll every listing whatever its schedule (Retry-After and robots.txt still hold). */
   force?: boolean;
   sourceId?: string;
-  /** The sources to read; the configured ones (src/sources/index.ts) unless given. */
+  /** The sources to read instead of the registry's (tests, benches); synced like the registry's. */
   sources?: Source[];
 }
 
@@ -82,14 +85,20 @@ export async function runIngest(env: Env, options: IngestOptions): Promise<RunSu
       force: options.force,
     });
     waiting = await countWaitingListings(env.DB, ctx.now, options.force ?? false, options.sourceId);
-    const resolved = resolveSources(env, options.sources);
+    // Only the claimed listings' definitions are read: most registered sources are not due.
+    const resolved = options.sources
+      ? resolveSources(env, options.sources)
+      : await resolveRegistered(
+          env,
+          claimed.map((r) => r.source_id),
+        );
     for (const row of claimed) {
       const entry = resolveListing(resolved, row);
       // Its source left the configuration, or its backfill walk ended: released at the end.
       if (!entry || ctx.dropped.has(row.id)) continue;
       await ingestListing(ctx, entry.source, entry.listing, row);
     }
-    pruned = await pruneStep(ctx);
+    pruned = await pruneStep(ctx, options.sources);
   } catch (err) {
     // Only the store failing lands here; whatever was done so far is kept and the run is closed.
     recordError(ctx, "caravan", null, "", `run stopped early: ${errorMessage(err)}`);
@@ -97,7 +106,10 @@ export async function runIngest(env: Env, options: IngestOptions): Promise<RunSu
   return closeRun(ctx, waiting, pruned);
 }
 
-/** Starts a run: checks the config, syncs the sources table, records the run row. */
+/**
+ * Starts a run: checks the config, brings the registry and listings in line (a seed of changed
+ * shipped files; explicitly given sources are synced instead), records the run row.
+ */
 export async function openRun(
   env: Env,
   options: Pick<IngestOptions, "trigger" | "now" | "sources">,
@@ -105,7 +117,8 @@ export async function openRun(
   const realStart = Date.now();
   const now = options.now ?? realStart;
   const config = readConfig(env);
-  await syncSources(env, resolveSources(env, options.sources));
+  if (options.sources) await syncSources(env, resolveSources(env, options.sources));
+  else await ensureRegistry(env, now);
   const runId = await startRun(env.DB, options.trigger, now);
   const budget = new SubrequestBudget(config.SUBREQUEST_BUDGET);
   const client = await PoliteClient.create({
@@ -143,20 +156,6 @@ export async function openRun(
     dropped: new Set(),
     realStart,
   };
-}
-
-/** Makes the sources and listings tables match the configuration (new listings become due). */
-export async function syncSources(env: Env, resolved: ResolvedSource[]): Promise<void> {
-  await syncConfiguredSources(
-    env.DB,
-    resolved.map((r) => ({
-      id: r.source.id,
-      name: r.source.name,
-      kind: r.source.kind,
-      enabled: r.source.enabled,
-      listings: r.listings.map((l) => ({ id: l.id, url: l.url })),
-    })),
-  );
 }
 
 /** Ends a run: gives back unread leases, records counters and health, invalidates feeds, logs. */
@@ -320,12 +319,13 @@ export function backoffMs(
  * Retention: a bounded batch of expired items, and old run history. Answers the feeds that lost
  * items: their caches are invalidated, but they are not "changed" (their newest page is not).
  */
-async function pruneStep(ctx: RunContext): Promise<string[]> {
+async function pruneStep(ctx: RunContext, given: Source[] | undefined): Promise<string[]> {
   const dayMs = 24 * 3600_000;
   try {
+    const catalog = given ? buildFeedCatalog(given) : (await registeredCatalog(ctx.env)).feeds;
     const result = await pruneExpired(ctx.env.DB, {
       cutoff: ctx.now - ctx.config.RETENTION_DAYS * dayMs,
-      feeds: feedCatalog.filter((f) => f.kind !== "all").map((f) => ({ kind: f.kind as TermKind, slug: f.slug })),
+      feeds: catalog.feeds.filter((f) => f.kind !== "all").map((f) => ({ kind: f.kind as TermKind, slug: f.slug })),
     });
     ctx.counters.pruned = result.removed.length;
     await pruneRunHistory(ctx.env.DB, ctx.now - RUN_HISTORY_MS);

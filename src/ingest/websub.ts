@@ -1,5 +1,5 @@
 import { type Env, readConfig, userAgent } from "../env";
-import { FEED_FORMATS, findFeed } from "../sources/feeds";
+import { FEED_FORMATS, FEED_KINDS } from "../sources/feeds";
 
 // Topic URLs per publish request: hubs accept repeated hub.url, but keep requests modest.
 const TOPICS_PER_REQUEST = 60;
@@ -22,9 +22,15 @@ export async function publishChangedFeeds(env: Env, changedFeeds: string[]): Pro
   if (!config.WEBSUB_HUB_URL || !config.PUBLIC_URL) return result;
   const origin = new URL(config.PUBLIC_URL).origin;
   const topics = changedFeeds.flatMap((key) => {
-    const [kind, slug] = key === "all" ? ["all", "all"] : key.split(":");
-    const feed = kind && slug ? findFeed(kind, slug) : undefined;
-    return feed ? FEED_FORMATS.map((f) => `${origin}${feed.path}.${f}`) : [];
+    // A feed's URL follows from its key ("all", "<kind>:<slug>"); other keys name no feed.
+    const [kind, slug] = key.split(":");
+    const path =
+      key === "all"
+        ? "/feeds/all"
+        : kind && slug && (FEED_KINDS as string[]).includes(kind)
+          ? `/feeds/${kind}/${slug}`
+          : null;
+    return path ? FEED_FORMATS.map((f) => `${origin}${path}.${f}`) : [];
   });
   for (let i = 0; i < topics.length; i += TOPICS_PER_REQUEST) {
     const batch = topics.slice(i, i + TOPICS_PER_REQUEST);

@@ -1,5 +1,4 @@
 import type { TermKind } from "../store/items";
-import { sources } from ".";
 import { taxonomy } from "./taxonomy";
 
 /** One published feed: every format of it shares this identity. */
@@ -18,8 +17,15 @@ export interface FeedDef {
 export const FEED_FORMATS = ["rss", "atom", "json"] as const;
 export type FeedFormat = (typeof FEED_FORMATS)[number];
 
-/** Every feed Caravan publishes, derived from the taxonomy and the configured sources. */
-export const feedCatalog: FeedDef[] = [
+/** Every feed Caravan publishes: the taxonomy's, then one per registered source. */
+export interface FeedCatalog {
+  feeds: FeedDef[];
+  find(kind: string, slug: string): FeedDef | undefined;
+  slugsOf(kind: TermKind): string[];
+}
+
+/** The feeds of the taxonomy (fixed at deploy time). */
+const taxonomyFeeds: FeedDef[] = [
   { key: "all", kind: "all", slug: "all", title: "All stories", path: "/feeds/all", parent: null },
   ...taxonomy.regions.map((r) => def("region", r.slug, r.name, null)),
   ...taxonomy.regions.flatMap((r) => r.countries.map((c) => def("country", c.slug, c.name, r.slug))),
@@ -27,21 +33,29 @@ export const feedCatalog: FeedDef[] = [
     def("topic", t.slug, t.name, null),
     ...t.subtopics.map((s) => def("topic", s.slug, s.name, t.slug)),
   ]),
-  ...sources.map((s) => def("source", s.id, s.name, null)),
 ];
+
+/** The catalog for a list of sources (the registered ones, in registration order). */
+export function buildFeedCatalog(sources: readonly { id: string; name: string }[]): FeedCatalog {
+  const feeds = [...taxonomyFeeds, ...sources.map((s) => def("source", s.id, s.name, null))];
+  const byKey = new Map(feeds.map((f) => [f.key, f]));
+  const slugs = new Map<TermKind, string[]>(
+    FEED_KINDS.map((k) => [k, feeds.filter((f) => f.kind === k).map((f) => f.slug)]),
+  );
+  return {
+    feeds,
+    find: (kind, slug) => (kind === "all" ? byKey.get("all") : byKey.get(`${kind}:${slug}`)),
+    slugsOf: (kind) => slugs.get(kind) ?? [],
+  };
+}
 
 function def(kind: TermKind, slug: string, title: string, parent: string | null): FeedDef {
   return { key: `${kind}:${slug}`, kind, slug, title, path: `/feeds/${kind}/${slug}`, parent };
 }
 
-const byKey = new Map(feedCatalog.map((f) => [f.key, f]));
-
-export function findFeed(kind: string, slug: string): FeedDef | undefined {
-  return kind === "all" ? byKey.get("all") : byKey.get(`${kind}:${slug}`);
-}
-
-export function slugsOf(kind: TermKind): string[] {
-  return feedCatalog.filter((f) => f.kind === kind).map((f) => f.slug);
+/** The slugs of a taxonomy kind (regions, countries, topics: fixed at deploy time). */
+export function taxonomySlugsOf(kind: Exclude<TermKind, "source">): string[] {
+  return taxonomyFeeds.filter((f) => f.kind === kind).map((f) => f.slug);
 }
 
 export const FEED_KINDS: TermKind[] = ["region", "country", "topic", "source"];

@@ -1,27 +1,48 @@
 import type { Env } from "../env";
 import { ConfigError } from "../env";
 import { resolveFeeds } from "../ingest/feed/resolve";
-import type { HtmlSource, ListingDef, Source } from "../model/source";
-import { civilGe } from "./civil-ge";
-import { diplomatCentralAsia } from "./diplomat-central-asia";
-import { eurasianet } from "./eurasianet";
-import { eurasianetRss } from "./eurasianet-rss";
-import { jamnews } from "./jamnews";
-import { meduzaEn } from "./meduza-en";
-import { ocMedia } from "./oc-media";
-import { rferl } from "./rferl";
+import { type HtmlSource, type ListingDef, Source } from "../model/source";
+import civilGe from "./shipped/civil-ge.json";
+import diplomatCentralAsia from "./shipped/diplomat-central-asia.json";
+import eurasianet from "./shipped/eurasianet.json";
+import eurasianetRss from "./shipped/eurasianet-rss.json";
+import jamnews from "./shipped/jamnews.json";
+import meduzaEn from "./shipped/meduza-en.json";
+import ocMedia from "./shipped/oc-media.json";
+import rferl from "./shipped/rferl.json";
 
-/** Every configured source. Add a source by writing its definition and listing it here. */
-export const sources: Source[] = [
-  eurasianet,
-  eurasianetRss,
-  ocMedia,
-  civilGe,
-  jamnews,
-  rferl,
-  meduzaEn,
-  diplomatCentralAsia,
-];
+/**
+ * The source definitions shipped with a deployment: one JSON file per source in
+ * src/sources/shipped/, each valid against schemas/source.schema.json. They seed the source
+ * registry in D1 (src/ingest/registry.ts); the registry, not this list, is what runs read.
+ */
+export const shippedFiles: Record<string, unknown> = {
+  "eurasianet.json": eurasianet,
+  "eurasianet-rss.json": eurasianetRss,
+  "oc-media.json": ocMedia,
+  "civil-ge.json": civilGe,
+  "jamnews.json": jamnews,
+  "rferl.json": rferl,
+  "meduza-en.json": meduzaEn,
+  "diplomat-central-asia.json": diplomatCentralAsia,
+};
+
+/** The shipped definitions, checked by the zod model at startup (a broken file stops the deploy's tests). */
+export const shippedSources: Source[] = Object.entries(shippedFiles).map(([file, json]) => {
+  const parsed = Source.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`src/sources/shipped/${file}: ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  return parsed.data;
+});
+
+/** One shipped definition by id and kind (tests and fixtures name them). */
+export function shippedSource<K extends Source["kind"]>(id: string, kind: K): Extract<Source, { kind: K }> {
+  const source = shippedSources.find((s) => s.id === id);
+  if (!source || source.kind !== kind) throw new Error(`no shipped ${kind} source "${id}"`);
+  return source as Extract<Source, { kind: K }>;
+}
 
 /** One URL to poll: a page of an HTML source's listing, or one feed of a feed source. */
 export interface ResolvedListing {
@@ -41,7 +62,7 @@ export interface ResolvedSource {
 }
 
 /** Sources with their URLs taken from the Worker vars that override them (mirrors, fixtures). */
-export function resolveSources(env: Env, list: Source[] = sources): ResolvedSource[] {
+export function resolveSources(env: Env, list: Source[]): ResolvedSource[] {
   return list.map((source) => {
     if (source.kind === "feed") return { source, baseUrl: null, listings: feedListings(source, env) };
     const baseUrl = htmlBaseUrl(source, env);
@@ -77,8 +98,4 @@ function feedListings(source: Extract<Source, { kind: "feed" }>, env: Env): Reso
     def: { path: new URL(feed.url).pathname, pages: 1, ...feed.terms },
     page: 0,
   }));
-}
-
-export function sourceById(id: string): Source | undefined {
-  return sources.find((s) => s.id === id);
 }

@@ -13,9 +13,13 @@ import { termsOf } from "../../src/ingest/normalize";
 import { syncSources } from "../../src/ingest/run";
 import type { Item } from "../../src/model/item";
 import { API_DOCS_CSS } from "../../src/render/api-docs";
-import { resolveSources } from "../../src/sources";
-import { feedCatalog, slugsOf } from "../../src/sources/feeds";
+import { resolveSources, shippedSources } from "../../src/sources";
+import { buildFeedCatalog } from "../../src/sources/feeds";
 import { taxonomy } from "../../src/sources/taxonomy";
+
+// The catalog a registry seeded from the shipped files publishes.
+const { feeds: feedCatalog, slugsOf } = buildFeedCatalog(shippedSources);
+
 import { writeItems } from "../../src/store/items";
 import { recordSourceHealth } from "../../src/store/runs";
 
@@ -152,7 +156,7 @@ async function save(items: Item[]): Promise<void> {
 beforeAll(async () => {
   await save(stored);
   // Source state as ingest leaves it: one success, then a failing run and a failing listing.
-  const resolved = resolveSources(env);
+  const resolved = resolveSources(env, shippedSources);
   await syncSources(env, resolved);
   await recordSourceHealth(env.DB, [{ sourceId: "eurasianet", ok: true, error: null }], Date.UTC(2026, 5, 1, 12));
   await recordSourceHealth(
@@ -518,7 +522,7 @@ describe("GET /api/taxonomy and /api/sources", () => {
     expect(r.status).toBe(200);
     expectSchema(sourcesSchema, body, "sources");
     const pool = await allItems();
-    const configured = resolveSources(env);
+    const configured = resolveSources(env, shippedSources);
     expect(body.sources.map((s) => s.id)).toEqual(configured.map((r) => r.source.id));
     const listings = configured.find((r) => r.source.id === "eurasianet")!.listings.length;
     expect(body.sources.find((s) => s.id === "eurasianet")).toEqual({

@@ -5,9 +5,13 @@ import { XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { itemIdFor } from "../../src/ingest/canonical";
 import { runIngest } from "../../src/ingest/run";
-import { FEED_FORMATS, feedCatalog } from "../../src/sources/feeds";
+import { shippedSources } from "../../src/sources";
+import { buildFeedCatalog, FEED_FORMATS } from "../../src/sources/feeds";
 import { clearFeedMemo } from "../../src/store/feed-cache";
 import { origin, resetFixture } from "../helpers/fixture";
+
+// The catalog a registry seeded from the shipped files publishes.
+const feedCatalog = buildFeedCatalog(shippedSources).feeds;
 
 const SEED = "azerbaijan-reaches-deal-with-belarus-over-missile-purchases-report";
 const W = "https://caravan.test";

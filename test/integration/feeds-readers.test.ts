@@ -7,9 +7,13 @@ import schema11 from "jsonfeed-schema/schema-v1.1.json";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app";
 import { runIngest } from "../../src/ingest/run";
-import { feedCatalog } from "../../src/sources/feeds";
+import { shippedSources } from "../../src/sources";
+import { buildFeedCatalog } from "../../src/sources/feeds";
 import { clearFeedMemo } from "../../src/store/feed-cache";
 import { resetFixture } from "../helpers/fixture";
+
+// The catalog a registry seeded from the shipped files publishes.
+const feedCatalog = buildFeedCatalog(shippedSources).feeds;
 
 const W = "https://caravan.test";
 type JsonFeed = {

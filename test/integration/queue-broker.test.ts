@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { enqueueDueListings, type ListingMessage } from "../../src/ingest/queue";
-import { sources } from "../../src/sources";
+import { shippedSources as sources } from "../../src/sources";
 import { fixtureRequests, resetFixture } from "../helpers/fixture";
 
 // The queue path through miniflare's own queue broker: the dispatcher sends to a real local

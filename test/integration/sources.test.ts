@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { itemIdFor } from "../../src/ingest/canonical";
 import { type RunSummary, runIngest } from "../../src/ingest/run";
 import { FeedSource, type Source } from "../../src/model/source";
-import { sources as configured } from "../../src/sources";
+import { shippedSources as configured } from "../../src/sources";
 import { getItem } from "../../src/store/items";
 
 const origins = inject("fixtureOrigins");

@@ -3,7 +3,9 @@ import { extractArticle, firstOgImage } from "../../src/ingest/html/article";
 import { cleanAuthorNames } from "../../src/ingest/html/authors";
 import { htmlToText } from "../../src/ingest/sanitize";
 import { ArticleSelectors } from "../../src/model/source";
-import { eurasianet } from "../../src/sources/eurasianet";
+import { shippedSource } from "../../src/sources";
+
+const eurasianet = shippedSource("eurasianet", "html");
 
 const ORIGIN = "https://eurasianet.org";
 const SLUG = "azerbaijan-reaches-deal-with-belarus-over-missile-purchases-report";

@@ -6,14 +6,16 @@ import { mapFeedTerms } from "../../src/ingest/feed/terms";
 import { extractArticle } from "../../src/ingest/html/article";
 import { htmlToText, sanitizeHtml } from "../../src/ingest/sanitize";
 import type { FeedSource } from "../../src/model/source";
-import { civilGe } from "../../src/sources/civil-ge";
-import { diplomatCentralAsia } from "../../src/sources/diplomat-central-asia";
-import { eurasianetRss } from "../../src/sources/eurasianet-rss";
-import { jamnews } from "../../src/sources/jamnews";
-import { meduzaEn } from "../../src/sources/meduza-en";
-import { ocMedia } from "../../src/sources/oc-media";
-import { rferl } from "../../src/sources/rferl";
+import { shippedSource } from "../../src/sources";
 import readme from "../fixtures/README.md?raw";
+
+const civilGe = shippedSource("civil-ge", "feed");
+const diplomatCentralAsia = shippedSource("diplomat-central-asia", "feed");
+const eurasianetRss = shippedSource("eurasianet-rss", "feed");
+const jamnews = shippedSource("jamnews", "feed");
+const meduzaEn = shippedSource("meduza-en", "feed");
+const ocMedia = shippedSource("oc-media", "feed");
+const rferl = shippedSource("rferl", "feed");
 
 /**
  * The UTF-8 feed fixtures, parsed and compared with the item tables of test/fixtures/README.md

@@ -4,15 +4,17 @@ import { isTimeZone } from "../../src/ingest/dates";
 import { resolveFeeds } from "../../src/ingest/feed/resolve";
 import { mapFeedTerms, urlRuleMatches } from "../../src/ingest/feed/terms";
 import { FeedSource, Source } from "../../src/model/source";
-import { civilGe } from "../../src/sources/civil-ge";
-import { diplomatCentralAsia } from "../../src/sources/diplomat-central-asia";
-import { eurasianet } from "../../src/sources/eurasianet";
-import { eurasianetRss } from "../../src/sources/eurasianet-rss";
-import { jamnews } from "../../src/sources/jamnews";
-import { meduzaEn } from "../../src/sources/meduza-en";
-import { ocMedia } from "../../src/sources/oc-media";
-import { rferl } from "../../src/sources/rferl";
+import { shippedSource } from "../../src/sources";
 import { countrySlugs, regionSlugs, topicSlugs } from "../../src/sources/taxonomy";
+
+const civilGe = shippedSource("civil-ge", "feed");
+const diplomatCentralAsia = shippedSource("diplomat-central-asia", "feed");
+const eurasianet = shippedSource("eurasianet", "html");
+const eurasianetRss = shippedSource("eurasianet-rss", "feed");
+const jamnews = shippedSource("jamnews", "feed");
+const meduzaEn = shippedSource("meduza-en", "feed");
+const ocMedia = shippedSource("oc-media", "feed");
+const rferl = shippedSource("rferl", "feed");
 
 const feedSources = [eurasianetRss, ocMedia, civilGe, jamnews, rferl, meduzaEn, diplomatCentralAsia];
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseListing } from "../../src/ingest/html/listing";
 import { ListingSelectors } from "../../src/model/source";
-import { eurasianet } from "../../src/sources/eurasianet";
+import { shippedSource } from "../../src/sources";
+
+const eurasianet = shippedSource("eurasianet", "html");
 
 const PAGE_URL = "https://eurasianet.org/region/caucasus?page=1";
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { RawArticle, RawTeaser } from "../../src/ingest/html/types";
 import { MAX_CONTENT_CHARS, normalizeStory, withListingTerms } from "../../src/ingest/normalize";
-import { eurasianet } from "../../src/sources/eurasianet";
+import { shippedSource } from "../../src/sources";
+
+const eurasianet = shippedSource("eurasianet", "html");
 
 const teaser: RawTeaser = {
   url: "https://eurasianet.org/a-story?utm_source=x",

@@ -4,7 +4,7 @@ import itemSchema from "../../schemas/item.schema.json";
 import sourceSchema from "../../schemas/source.schema.json";
 import { Item } from "../../src/model/item";
 import { openApiDocument, schemaFiles } from "../../src/model/openapi";
-import { sources } from "../../src/sources";
+import { shippedFiles, shippedSources as sources } from "../../src/sources";
 import { sampleItems } from "../helpers/sample-document";
 
 // The checked-in files, as text: a difference in content or formatting is drift.
@@ -70,6 +70,8 @@ describe("the published schemas say what the models say", () => {
 
   it("accepts every configured source definition and refuses a broken one", () => {
     for (const source of sources) expect(validate(sourceSchema, source), source.id).toBe(true);
+    // The shipped files as written (defaults left out, "$schema" for editors) are valid too.
+    for (const [file, json] of Object.entries(shippedFiles)) expect(validate(sourceSchema, json), file).toBe(true);
     const { id: _dropped, ...withoutId } = sources[0]!;
     expect(validate(sourceSchema, withoutId)).toBe(false);
     expect(validate(sourceSchema, { ...sources[0]!, timeZone: 42 })).toBe(false);
