@@ -6,18 +6,19 @@
 
 const MONTHS: Record<string, number> = {};
 const monthNames: [number, string[]][] = [
-  [1, ["jan", "january", "янв", "январь", "января"]],
-  [2, ["feb", "february", "фев", "февраль", "февраля"]],
-  [3, ["mar", "march", "мар", "март", "марта"]],
-  [4, ["apr", "april", "апр", "апрель", "апреля"]],
-  [5, ["may", "май", "мая"]],
-  [6, ["jun", "june", "июн", "июнь", "июня"]],
-  [7, ["jul", "july", "июл", "июль", "июля"]],
-  [8, ["aug", "august", "авг", "август", "августа"]],
-  [9, ["sep", "sept", "september", "сен", "сент", "сентябрь", "сентября"]],
-  [10, ["oct", "october", "окт", "октябрь", "октября"]],
-  [11, ["nov", "november", "ноя", "нояб", "ноябрь", "ноября"]],
-  [12, ["dec", "december", "дек", "декабрь", "декабря"]],
+  // English, Russian, then Ukrainian (whose feeds print "Чт, 26 лис 2026" in RFC 822 too).
+  [1, ["jan", "january", "янв", "январь", "января", "січ", "січень", "січня"]],
+  [2, ["feb", "february", "фев", "февр", "февраль", "февраля", "лют", "лютий", "лютого"]],
+  [3, ["mar", "march", "мар", "март", "марта", "бер", "березень", "березня"]],
+  [4, ["apr", "april", "апр", "апрель", "апреля", "кві", "квіт", "квітень", "квітня"]],
+  [5, ["may", "май", "мая", "тра", "трав", "травень", "травня"]],
+  [6, ["jun", "june", "июн", "июнь", "июня", "чер", "черв", "червень", "червня"]],
+  [7, ["jul", "july", "июл", "июль", "июля", "лип", "липень", "липня"]],
+  [8, ["aug", "august", "авг", "август", "августа", "сер", "серп", "серпень", "серпня"]],
+  [9, ["sep", "sept", "september", "сен", "сент", "сентябрь", "сентября", "вер", "верес", "вересень", "вересня"]],
+  [10, ["oct", "october", "окт", "октябрь", "октября", "жов", "жовт", "жовтень", "жовтня"]],
+  [11, ["nov", "november", "ноя", "нояб", "ноябрь", "ноября", "лис", "лист", "листопад", "листопада"]],
+  [12, ["dec", "december", "дек", "декабрь", "декабря", "гру", "груд", "грудень", "грудня"]],
 ];
 for (const [n, names] of monthNames) for (const name of names) MONTHS[name] = n;
 
@@ -30,6 +31,10 @@ const DAY_MONTH_YEAR = /^(\d{1,2})\s+([\p{L}]+)\.?,?\s+(\d{4})(?:\s*(?:г\.?)?\s
 const RFC822 =
   /^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[A-Z]{1,5}|[+-]\d{4})$/;
 
+// RFC 822 as feeds localized into Russian or Ukrainian write it: "Ср, 25 ноя 2026 11:20:00 +0500".
+const LOCAL_RFC822 =
+  /^(?:\p{L}{2,3}\.?,\s*)?(\d{1,2})\s+(\p{L}{3,9})\.?\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(GMT|UTC|Z|[+-]\d{2}:?\d{2})?$/iu;
+
 /** Parses a source's date text to a UTC ISO string, or null when it is not a date we can read. */
 export function parseSourceDate(text: string | null | undefined, timeZone: string): string | null {
   if (!text) return null;
@@ -38,7 +43,19 @@ export function parseSourceDate(text: string | null | undefined, timeZone: strin
 
   if (ISO_WITH_ZONE.test(s) || RFC822.test(s)) return isoOrNull(Date.parse(normalizeOffset(s)));
 
-  let m = ISO_LOCAL.exec(s);
+  let m = LOCAL_RFC822.exec(s);
+  if (m && MONTHS[m[2]!.toLowerCase()]) {
+    const month = MONTHS[m[2]!.toLowerCase()]!;
+    const [day, year, hour, minute, second] = [+m[1]!, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0)];
+    const zone = m[7];
+    if (!zone) return zoned(timeZone, year, month, day, hour, minute, second);
+    const wall = zoned("UTC", year, month, day, hour, minute, second);
+    if (wall === null) return null;
+    const offset = /^[+-]/.test(zone) ? zoneOffsetMs(zone) : 0;
+    return new Date(Date.parse(wall) - offset).toISOString();
+  }
+
+  m = ISO_LOCAL.exec(s);
   if (m) return zoned(timeZone, +m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
 
   m = MONTH_DAY_YEAR.exec(s);
@@ -53,6 +70,12 @@ export function parseSourceDate(text: string | null | undefined, timeZone: strin
     if (month) return zoned(timeZone, +m[3]!, month, +m[1]!, +(m[4] ?? 0), +(m[5] ?? 0), 0);
   }
   return null;
+}
+
+/** "+0500" or "+05:00" → milliseconds east of UTC. */
+function zoneOffsetMs(zone: string): number {
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+  return (m[1] === "-" ? -1 : 1) * (+m[2]! * 60 + +m[3]!) * 60_000;
 }
 
 function hour12(hour: string | undefined, meridiem: string | undefined): number {

@@ -66,21 +66,25 @@ export async function discoverFeeds(url: string, options: DiscoveryOptions): Pro
   };
 
   const page = await get(url, `text/html;q=0.9, ${FEED_ACCEPT}`);
+  let linked: string[] = [];
   if (typeof page === "string") {
+    // A page that cannot be read may still sit on a site with a feed at a usual path.
     result.rejected.push({ url, reason: page });
-    return result;
+    if (page.startsWith("refused")) return result;
+  } else {
+    // The URL may itself be a feed.
+    const direct = candidateFrom(page, "url");
+    if (typeof direct !== "string") {
+      result.candidates.push(direct);
+      return result;
+    }
+    linked = (await alternateLinks(page.body, page.url)).slice(0, MAX_LINKED_FEEDS);
   }
-  // The URL may itself be a feed.
-  const direct = candidateFrom(page, "url");
-  if (typeof direct !== "string") {
-    result.candidates.push(direct);
-    return result;
-  }
-  const linked = (await alternateLinks(page.body, page.url)).slice(0, MAX_LINKED_FEEDS);
+  const origin = typeof page === "string" ? url : page.url;
   const tries: [string, FeedCandidate["foundBy"]][] =
     linked.length > 0
       ? linked.map((u) => [u, "link"])
-      : USUAL_FEED_PATHS.map((p) => [new URL(p, page.url).toString(), "usual-path"]);
+      : USUAL_FEED_PATHS.map((p) => [new URL(p, origin).toString(), "usual-path"]);
   for (const [feedUrl, foundBy] of tries) {
     if (result.candidates.some((c) => c.url === feedUrl)) continue;
     const fetched = await get(feedUrl, FEED_ACCEPT);
@@ -142,7 +146,7 @@ export async function alternateLinks(html: string, pageUrl: string): Promise<str
 export function suggestDefinition(candidate: FeedCandidate, pageUrl: string): Record<string, unknown> {
   const home = candidate.homePageUrl ?? new URL(pageUrl).origin;
   return {
-    id: slugFromHost(candidate.url),
+    id: slugFromTitle(candidate.title) ?? slugFromHost(candidate.url),
     name: candidate.title ?? new URL(candidate.url).host,
     kind: "feed",
     feedUrl: candidate.url,
@@ -166,4 +170,17 @@ export function slugFromHost(url: string): string {
 export function primaryLanguage(tag: string | null | undefined): string | null {
   const m = tag ? /^([a-z]{2,3})(?:[-_]|$)/i.exec(tag.trim()) : null;
   return m ? m[1]!.toLowerCase() : null;
+}
+
+/** "OC Media" → "oc-media"; null when the title has no Latin letters or digits to make one of. */
+export function slugFromTitle(title: string | null): string | null {
+  const slug = (title ?? "")
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60)
+    .replace(/-+$/, "");
+  return slug || null;
 }

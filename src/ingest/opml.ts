@@ -5,7 +5,7 @@
  * country, region or topic of the taxonomy becomes the source's default term.
  */
 import { countryFromName, regionSlugs, taxonomy, topicFromName } from "../sources/taxonomy";
-import { primaryLanguage, slugFromHost } from "./discover";
+import { primaryLanguage, slugFromHost, slugFromTitle } from "./discover";
 import { parseXmlTree, refuseEntityDeclarations, scanProlog, type XmlElement } from "./feed/xml";
 
 export interface OpmlFeed {
@@ -103,17 +103,4 @@ export function definitionFromOpml(feed: OpmlFeed): Record<string, unknown> {
     defaultRegions: terms.regions,
     defaultTopics: terms.topics,
   };
-}
-
-/** "OC Media" → "oc-media"; null when the title has no Latin letters or digits to make one of. */
-export function slugFromTitle(title: string | null): string | null {
-  const slug = (title ?? "")
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 60)
-    .replace(/-+$/, "");
-  return slug || null;
 }

@@ -31,6 +31,10 @@ export const FIXTURE_SITES = [
   "cp1251-feed",
   "odd-dates",
   "malformed",
+  // Sites an operator adds through the admin API (test/integration/registry.test.ts).
+  "wp-home",
+  "reader-export",
+  "rdf-cp1251",
 ];
 
 /** The Worker var that points each configured source at its fixture copy. */

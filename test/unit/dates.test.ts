@@ -37,3 +37,26 @@ describe("parseSourceDate", () => {
     expect(isTimeZone("Mars/Olympus")).toBe(false);
   });
 });
+
+describe("RFC 822 with Russian and Ukrainian day and month names", () => {
+  it("reads them with their zone, whatever the source's zone", () => {
+    expect(parseSourceDate("Ср, 25 ноя 2026 11:20:00 +0500", "America/New_York")).toBe("2026-11-25T06:20:00.000Z");
+    expect(parseSourceDate("Вт, 24 ноя 2026 09:05:00 +0500", "UTC")).toBe("2026-11-24T04:05:00.000Z");
+    expect(parseSourceDate("Пт, 01 мая 2026 00:30:00 +0300", "UTC")).toBe("2026-04-30T21:30:00.000Z");
+    expect(parseSourceDate("Вс, 6 дек. 2026 23:59:59 GMT", "Asia/Almaty")).toBe("2026-12-06T23:59:59.000Z");
+    // Ukrainian: листопад (November), травень (May), вересень (September).
+    expect(parseSourceDate("Чт, 26 лис 2026 09:15:00 +0200", "UTC")).toBe("2026-11-26T07:15:00.000Z");
+    expect(parseSourceDate("Нд, 10 трав 2026 18:00:00 +03:00", "UTC")).toBe("2026-05-10T15:00:00.000Z");
+    expect(parseSourceDate("Пн, 7 вер 2026 08:00:00 -0100", "UTC")).toBe("2026-09-07T09:00:00.000Z");
+  });
+
+  it("reads one without a zone in the source's zone", () => {
+    expect(parseSourceDate("25 ноя 2026 11:20:00", "Asia/Almaty")).toBe("2026-11-25T06:20:00.000Z");
+    expect(parseSourceDate("Ср, 25 листопада 2026 11:20", "Europe/Kyiv")).toBe("2026-11-25T09:20:00.000Z");
+  });
+
+  it("refuses a month it does not know and an impossible day", () => {
+    expect(parseSourceDate("Ср, 25 брюмера 2026 11:20:00 +0500", "UTC")).toBeNull();
+    expect(parseSourceDate("Ср, 31 ноя 2026 11:20:00 +0500", "UTC")).toBeNull();
+  });
+});

@@ -72,6 +72,9 @@ describe("the published schemas say what the models say", () => {
     for (const source of sources) expect(validate(sourceSchema, source), source.id).toBe(true);
     // The shipped files as written (defaults left out, "$schema" for editors) are valid too.
     for (const [file, json] of Object.entries(shippedFiles)) expect(validate(sourceSchema, json), file).toBe(true);
+    // Every file in src/sources/shipped/ is listed (a file left out would never seed the registry).
+    const onDisk = Object.keys(import.meta.glob("../../src/sources/shipped/*.json")).map((p) => p.split("/").pop());
+    expect(Object.keys(shippedFiles).sort()).toEqual(onDisk.sort());
     const { id: _dropped, ...withoutId } = sources[0]!;
     expect(validate(sourceSchema, withoutId)).toBe(false);
     expect(validate(sourceSchema, { ...sources[0]!, timeZone: 42 })).toBe(false);
