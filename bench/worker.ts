@@ -27,9 +27,10 @@ import { renderAtom } from "../src/render/atom";
 import type { FeedDocument } from "../src/render/document";
 import { renderJsonFeed } from "../src/render/jsonfeed";
 import { renderRss } from "../src/render/rss";
-import { eurasianet } from "../src/sources/eurasianet";
+import { shippedSource } from "../src/sources";
 import { largeDocument } from "../test/helpers/sample-document";
 
+const eurasianet = shippedSource("eurasianet", "html");
 const BATCH_MS = 60;
 const SAMPLES = 9;
 const WARMUP_RUNS = 20;

@@ -1,5 +1,5 @@
 // A generated Eurasianet-like site for the end-to-end ingest figure: every listing page the
-// Eurasianet source polls (src/sources/eurasianet.ts: path × pages) serves `perPage` teasers of
+// Eurasianet source polls (src/sources/shipped/eurasianet.json: path × pages) serves `perPage` teasers of
 // stories found nowhere else, and every story has an article page in the fixture template. So
 // one ingest run reads every listing page and every article once.
 import http from "node:http";

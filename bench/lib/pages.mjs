@@ -1,6 +1,6 @@
 // Test pages for the bench, generated from the fixture site's own markup (test/fixtures/sites/
 // eurasianet), so they carry the real page chrome (header mega-menu, sidebar, footer) and fit the
-// selectors in src/sources/eurasianet.ts. Deterministic: the same call gives the same bytes.
+// selectors in src/sources/shipped/eurasianet.json. Deterministic: the same call gives the same bytes.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 

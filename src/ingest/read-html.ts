@@ -40,7 +40,7 @@ export async function readHtmlListing(
   if (near) throw new DriftError(near, result.url, result.status, { bodyBytes, rowsMatched: null, drift: near });
 
   const page = await parseListing(result.body, result.url, source.listingSelectors);
-  const sourceFile = `src/sources/${source.id}.ts`;
+  const sourceFile = `the definition of ${source.id}, GET /admin/sources/${source.id}/definition`;
   if (!page.containerFound) {
     const drift: Drift = {
       code: "selector_miss",
