@@ -15,6 +15,7 @@ import { feedParseFigure, parseFigures, renderFigures, taggerFigures, taggerTime
 import { BENCH, TMP } from "./lib/paths.mjs";
 import { regionQueryFigures } from "./lib/query-bench.mjs";
 import { readmeSection } from "./lib/readme.mjs";
+import { registryTickFigure } from "./lib/registry-tick.mjs";
 import { figure, machineLine, markdownTable, textTable, unavailable, writeJson } from "./lib/report.mjs";
 import { stopAll, track } from "./lib/resources.mjs";
 import { startupFigure } from "./lib/startup.mjs";
@@ -124,6 +125,12 @@ async function main() {
 
   await section("ingest end to end", [["ingest.items_per_second", "items ingested per second, end to end"]], () =>
     ingestFigure(bundle.path, project.eurasianet.listings, log),
+  );
+
+  await section(
+    "cron tick with 1,000 registered sources (Miniflare, D1, queue mode)",
+    [["cron.decide_ms", "cron tick deciding what to read, 1000 registered sources", { op: "<=", value: 50 }]],
+    () => registryTickFigure(bundle.path, log),
   );
 
   await section(

@@ -68,7 +68,15 @@ const ADMIN_TOKEN = "bench-admin-token-not-a-secret-0123";
  * binding CACHE, in memory. Returns its direct URL and handles for seeding and ingest runs;
  * `inspector` opens V8's inspector for profiling (bench/lib/profile.mjs).
  */
-export async function startWorker({ name, script, modules, bindings = {}, storage = false, inspector = false }) {
+export async function startWorker({
+  name,
+  script,
+  modules,
+  bindings = {},
+  storage = false,
+  inspector = false,
+  miniflare = {},
+}) {
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       name,
@@ -78,6 +86,8 @@ export async function startWorker({ name, script, modules, bindings = {}, storag
       bindings: storage ? { ADMIN_TOKEN, ...bindings } : bindings,
       ...(storage ? { d1Databases: { DB: `${name}-db` }, kvNamespaces: { CACHE: `${name}-kv` } } : {}),
       unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+      // Further Miniflare options a section needs (queue producers for the cron tick).
+      ...miniflare,
       // Only for profiling: V8's inspector, on a free port.
       ...(inspector ? { inspectorPort: 0 } : {}),
       // The Workers' console lines (ingest run summaries) go to a file, not into the table.
@@ -96,6 +106,11 @@ export async function startWorker({ name, script, modules, bindings = {}, storag
       url: url.href.replace(/\/$/, ""),
       db,
       inspectorUrl: () => mf.getInspectorURL(),
+      /** Fires the scheduled handler once; throws unless it ends "ok". */
+      async scheduled() {
+        const outcome = await (await mf.getWorker()).scheduled({ cron: "*/15 * * * *", scheduledTime: new Date() });
+        if (outcome.outcome !== "ok") throw new Error(`the scheduled handler ended "${outcome.outcome}"`);
+      },
       /** CPU seconds this Worker's workerd process has used so far; null off Linux. */
       cpuSeconds: () => (pid === null ? null : cpuSecondsOf(pid)),
       /**
