@@ -10,7 +10,7 @@ import type {
   SourcesResponse,
   TaxonomyResponse,
 } from "../model/api";
-import { FEED_FORMATS } from "../sources/feeds";
+import { feedUrl, OUTPUT_FORMATS } from "../render/formats";
 import { taxonomy } from "../sources/taxonomy";
 import { readSourceHealth } from "../store/catalog";
 import { getItem, type TermKind, termStats } from "../store/items";
@@ -73,7 +73,6 @@ export function registerApiRoutes(app: Hono<AppEnv>): void {
     const byKey = new Map(stats.terms.map((t) => [`${t.kind}:${t.slug}`, t]));
     const feeds = catalog.feeds.feeds.map((feed): FeedEntry => {
       const s = feed.kind === "all" ? stats.all : byKey.get(feed.key);
-      const at = (format: string) => `${url.origin}${feed.path}.${format}`;
       return {
         kind: feed.kind,
         slug: feed.slug,
@@ -82,7 +81,7 @@ export function registerApiRoutes(app: Hono<AppEnv>): void {
         items: s?.items ?? 0,
         newest: s?.newest ?? null,
         urls: {
-          ...(Object.fromEntries(FEED_FORMATS.map((f) => [f, at(f)])) as Record<(typeof FEED_FORMATS)[number], string>),
+          ...Object.fromEntries(OUTPUT_FORMATS.map((f) => [f.extension, feedUrl(url.origin, feed.path, f)])),
           api: `${url.origin}/api/items${feed.kind === "all" ? "" : `?${feed.kind}=${encodeURIComponent(feed.slug)}`}`,
         },
       };

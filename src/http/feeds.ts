@@ -3,11 +3,10 @@ import { type Config, type Env, readConfig } from "../env";
 import { sha256Hex } from "../ingest/canonical";
 import type { RegisteredCatalog } from "../ingest/registry";
 import type { Item } from "../model/item";
-import { renderAtom } from "../render/atom";
 import type { FeedDocument } from "../render/document";
-import { renderJsonFeed } from "../render/jsonfeed";
-import { renderRss } from "../render/rss";
-import { FEED_FORMATS, FEED_KINDS, type FeedCatalog, type FeedDef, type FeedFormat } from "../sources/feeds";
+import { contentTypeOf, type OutputFormat } from "../render/format";
+import { feedUrl, formatByExtension, formatExtensions, OUTPUT_FORMATS } from "../render/formats";
+import { FEED_KINDS, type FeedCatalog, type FeedDef } from "../sources/feeds";
 import {
   type CachedFeed,
   feedCacheKey,
@@ -26,25 +25,20 @@ import { CORS_HEADERS } from "./methods";
 
 const utf8 = new TextEncoder();
 
-export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
-  rss: "application/rss+xml; charset=utf-8",
-  atom: "application/atom+xml; charset=utf-8",
-  json: "application/feed+json; charset=utf-8",
-};
-
 /** The stylesheet browsers apply to RSS and Atom (served by the Worker, see stylesheet.ts). */
 export const FEED_STYLESHEET_PATH = "/feed.xsl";
 
 /** Splits "caucasus.atom" into slug and format, or says what formats exist. */
-export function splitFeedFile(file: string): { slug: string; format: FeedFormat } {
+export function splitFeedFile(file: string): { slug: string; format: OutputFormat } {
   const dot = file.lastIndexOf(".");
-  const format = dot > 0 ? file.slice(dot + 1) : "";
-  if (!(FEED_FORMATS as readonly string[]).includes(format)) {
-    throw new HttpError(404, "unknown_format", `no feed format "${clip(format || file)}"`, {
-      formats: [...FEED_FORMATS],
+  const extension = dot > 0 ? file.slice(dot + 1) : "";
+  const format = formatByExtension(extension);
+  if (!format) {
+    throw new HttpError(404, "unknown_format", `no feed format "${clip(extension || file)}"`, {
+      formats: formatExtensions(),
     });
   }
-  return { slug: file.slice(0, dot), format: format as FeedFormat };
+  return { slug: file.slice(0, dot), format };
 }
 
 export function resolveFeed(catalog: FeedCatalog, kind: string, slug: string): FeedDef {
@@ -71,18 +65,18 @@ export async function serveFeed(
   c: Context<{ Bindings: Env }>,
   catalog: RegisteredCatalog,
   feed: FeedDef,
-  format: FeedFormat,
+  format: OutputFormat,
 ): Promise<Response> {
   const url = new URL(c.req.url);
   const query = parseFeedQuery(url, catalog.feeds);
   const config = readConfig(c.env);
   const headers: Record<string, string> = {
-    "content-type": FEED_CONTENT_TYPES[format],
+    "content-type": contentTypeOf(format),
     "cache-control": `public, max-age=${config.FEED_TTL_MINUTES * 60}`,
     ...CORS_HEADERS,
   };
 
-  const variant = `${url.origin}|${format}|${canonicalQuery(query)}`;
+  const variant = `${url.origin}|${format.extension}|${canonicalQuery(query)}`;
   const cacheKey = feedCacheKey(feed.key, variant);
   let version = "0";
   let cached: CachedFeed | null = null;
@@ -117,7 +111,7 @@ async function renderFeed(
   config: Config,
   catalog: RegisteredCatalog,
   feed: FeedDef,
-  format: FeedFormat,
+  format: OutputFormat,
   query: FeedQueryParams,
   url: URL,
   version: string,
@@ -139,32 +133,31 @@ async function renderFeed(
   const items = rows.slice(0, query.limit);
   const next = rows.length > query.limit ? cursorAfter(items) : null;
   const doc = feedDocument(config, catalog, feed, format, query, url, items, next ? encodeCursor(next) : null);
-  const text = format === "rss" ? renderRss(doc) : format === "atom" ? renderAtom(doc) : renderJsonFeed(doc);
-  // The ETag names the content: which items at which revision, in which format and selection.
+  const text = format.render(doc);
+  // The ETag names the content: which feed, which items at which revision, in which format and
+  // selection, and its date (an empty feed is dated by its catalog entry, not by items).
   const fingerprint = JSON.stringify([
-    variantOf(format, query),
+    feed.key,
+    `${format.extension}?${canonicalQuery(query)}`,
     url.origin,
     doc.hubUrl,
+    doc.updated,
     items.map((i) => [i.id, i.updatedAt]),
   ]);
   return {
     version,
     body: utf8.encode(text),
     etag: `"${await sha256Hex(fingerprint, 16)}"`,
-    lastModified: doc.updated ? new Date(doc.updated).toUTCString() : null,
-    contentType: FEED_CONTENT_TYPES[format],
+    lastModified: new Date(doc.updated).toUTCString(),
+    contentType: contentTypeOf(format),
   };
-}
-
-function variantOf(format: FeedFormat, query: FeedQueryParams): string {
-  return `${format}?${canonicalQuery(query)}`;
 }
 
 function feedDocument(
   config: Config,
   catalog: RegisteredCatalog,
   feed: FeedDef,
-  format: FeedFormat,
+  format: OutputFormat,
   query: FeedQueryParams,
   url: URL,
   items: Item[],
@@ -172,11 +165,11 @@ function feedDocument(
 ): FeedDocument {
   const q = canonicalQuery(query);
   const first = canonicalQuery(query, false);
-  const at = (f: FeedFormat, qs: string) => `${url.origin}${feed.path}.${f}${qs ? `?${qs}` : ""}`;
-  const updated = items.reduce<string | null>(
-    (max, i) => (max === null || i.updatedAt > max ? i.updatedAt : max),
-    null,
-  );
+  const at = (f: OutputFormat, qs: string) => feedUrl(url.origin, feed.path, f, qs);
+  // An empty feed (or page) is dated by its catalog entry: never the clock, never the epoch.
+  const updated =
+    items.reduce<string | null>((max, i) => (max === null || i.updatedAt > max ? i.updatedAt : max), null) ??
+    feed.changedAt;
   const languages = new Set(items.map((i) => i.language));
   const nextQuery =
     nextCursor === null
@@ -186,7 +179,7 @@ function feedDocument(
     title: feedTitle(catalog.feeds, feed, query),
     description: describe(feed),
     selfUrl: at(format, q),
-    alternates: { rss: at("rss", q), atom: at("atom", q), json: at("json", q) },
+    alternates: OUTPUT_FORMATS.map((f) => ({ href: at(f, q), mediaType: f.mediaType, label: f.label })),
     homePageUrl: `${url.origin}/`,
     id: `${url.origin}${feed.path}${first ? `?${first}` : ""}`,
     language: languages.size === 1 ? [...languages][0]! : null,
@@ -194,7 +187,7 @@ function feedDocument(
     ttlMinutes: config.FEED_TTL_MINUTES,
     nextUrl: nextQuery === null ? null : at(format, nextQuery),
     hubUrl: config.WEBSUB_HUB_URL ?? null,
-    stylesheetUrl: format === "json" ? null : `${url.origin}${FEED_STYLESHEET_PATH}`,
+    stylesheetUrl: format.xml ? `${url.origin}${FEED_STYLESHEET_PATH}` : null,
     items,
     sources: Object.fromEntries(catalog.sources.map((s) => [s.id, { name: s.name, homepage: s.homepage }])),
   };

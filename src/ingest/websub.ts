@@ -1,5 +1,6 @@
 import { type Env, readConfig, userAgent } from "../env";
-import { FEED_FORMATS, FEED_KINDS } from "../sources/feeds";
+import { feedUrl, OUTPUT_FORMATS } from "../render/formats";
+import { FEED_KINDS } from "../sources/feeds";
 
 // Topic URLs per publish request: hubs accept repeated hub.url, but keep requests modest.
 const TOPICS_PER_REQUEST = 60;
@@ -30,7 +31,7 @@ export async function publishChangedFeeds(env: Env, changedFeeds: string[]): Pro
         : kind && slug && (FEED_KINDS as string[]).includes(kind)
           ? `/feeds/${kind}/${slug}`
           : null;
-    return path ? FEED_FORMATS.map((f) => `${origin}${path}.${f}`) : [];
+    return path ? OUTPUT_FORMATS.map((f) => feedUrl(origin, path, f)) : [];
   });
   for (let i = 0; i < topics.length; i += TOPICS_PER_REQUEST) {
     const batch = topics.slice(i, i + TOPICS_PER_REQUEST);

@@ -56,12 +56,14 @@ export const FeedEntry = z
     parent: Slug.nullable().meta({ description: "The region of a country, the parent of a sub-topic, else null." }),
     items: z.int().min(0).meta({ description: "Items in the feed." }),
     newest: Timestamp.nullable().meta({ description: "Publication date of the newest item; null when empty." }),
-    urls: z.object({
-      rss: z.url(),
-      atom: z.url(),
-      json: z.url(),
-      api: z.url().meta({ description: "The same items from GET /api/items." }),
-    }),
+    // The output formats are a registry in src/render/formats.ts, above this layer: the schema
+    // takes any extension rather than repeating the list.
+    urls: z
+      .object({ api: z.url().meta({ description: "The same items from GET /api/items." }) })
+      .catchall(z.url())
+      .meta({
+        description: "The feed in every output format, keyed by its file extension (rss, atom, json), and `api`.",
+      }),
   })
   .meta({ title: "FeedEntry", description: "One published feed." });
 export type FeedEntry = z.infer<typeof FeedEntry>;

@@ -4,43 +4,45 @@
  * - <id> of an entry is the same stable identifier RSS and JSON Feed use (see itemIdentifier).
  * - Every entry needs an author (the feed has none of its own): an item without named authors is
  *   credited to its source, e.g. <author><name>Eurasianet</name></author>.
- * - An empty feed still needs <updated>; it gets the fixed EMPTY_FEED_UPDATED, never the clock.
+ * - The feed's <updated> is the document's date: the newest item change, or for an empty feed the
+ *   date its catalog entry last changed (never the clock, never 1970).
  * - <source> on each entry names the origin site (title and home page link), as RFC 4287 §4.2.11
  *   intends for aggregated entries.
  * - The image is `media:content medium="image"`, the same Media RSS element as in RSS.
  */
 import type { Item } from "../model/item";
 import { itemCategories, itemIdentifier, sourceCredit } from "./common";
-import { EMPTY_FEED_UPDATED, rfc3339 } from "./dates";
+import { rfc3339 } from "./dates";
 import type { FeedDocument } from "./document";
-import {
-  cdata,
-  escapeAttribute,
-  escapeText,
-  mediaImage,
-  stylesheetInstruction,
-  textElement,
-  XML_DECLARATION,
-} from "./xml";
+import type { OutputFormat } from "./format";
+import { cdata, escapeAttribute, escapeText, mediaImage, textElement, xmlProlog } from "./xml";
 
 const ATOM_NAMESPACE = "http://www.w3.org/2005/Atom";
 const MEDIA_NAMESPACE = "http://search.yahoo.com/mrss/";
 
+export const atomFormat: OutputFormat = {
+  extension: "atom",
+  mediaType: "application/atom+xml",
+  label: "Atom",
+  xml: true,
+  render: renderAtom,
+};
+
 export function renderAtom(doc: FeedDocument): string {
-  const out: string[] = [XML_DECLARATION];
-  if (doc.stylesheetUrl !== null) out.push(stylesheetInstruction(doc.stylesheetUrl));
+  const out = xmlProlog(doc.stylesheetUrl);
   const lang = doc.language === null ? "" : ` xml:lang="${escapeAttribute(doc.language)}"`;
   out.push(`<feed xmlns="${ATOM_NAMESPACE}" xmlns:media="${MEDIA_NAMESPACE}"${lang}>`);
   out.push(textElement("id", doc.id));
   out.push(`<title type="text">${escapeText(doc.title)}</title>`);
   if (doc.description !== "") out.push(`<subtitle type="text">${escapeText(doc.description)}</subtitle>`);
-  out.push(`<updated>${doc.updated === null ? EMPTY_FEED_UPDATED : rfc3339(doc.updated)}</updated>`);
+  out.push(`<updated>${rfc3339(doc.updated)}</updated>`);
   // The HTML page comes first: readers that take "the first alternate" get the page for people.
   out.push(link("alternate", doc.homePageUrl, "text/html"));
-  out.push(link("alternate", doc.alternates.rss, "application/rss+xml"));
-  out.push(link("alternate", doc.alternates.json, "application/feed+json"));
-  out.push(link("self", doc.selfUrl, "application/atom+xml"));
-  if (doc.nextUrl !== null) out.push(link("next", doc.nextUrl, "application/atom+xml"));
+  for (const alternate of doc.alternates) {
+    if (alternate.mediaType !== atomFormat.mediaType) out.push(link("alternate", alternate.href, alternate.mediaType));
+  }
+  out.push(link("self", doc.selfUrl, atomFormat.mediaType));
+  if (doc.nextUrl !== null) out.push(link("next", doc.nextUrl, atomFormat.mediaType));
   if (doc.hubUrl !== null) out.push(link("hub", doc.hubUrl, null));
   out.push("<generator>Caravan</generator>");
   const context: EntryContext = { doc, categoryXml: new Map(), sourceXml: new Map() };

@@ -7,13 +7,6 @@
  * half a microsecond each in workerd, and a feed of 50 items formats 50 to 100 dates per render.
  */
 
-/**
- * Atom requires <updated> on the feed even when it has no entries. Using the clock would make two
- * renders of the same (empty) document differ and would tell readers "changed" on every poll, so
- * an empty feed says it last changed at the Unix epoch: stable, valid, and plainly "nothing yet".
- */
-export const EMPTY_FEED_UPDATED = "1970-01-01T00:00:00Z";
-
 const ISO_UTC = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(?:\.(\d+))?Z$/;
 
 const DAY_MS = 86_400_000;

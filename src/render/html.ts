@@ -1,16 +1,11 @@
-import type { FeedDef, FeedFormat } from "../sources/feeds";
+import type { FeedDef } from "../sources/feeds";
+import { feedUrl, OUTPUT_FORMATS } from "./formats";
 
 export interface FeedListing {
   feed: FeedDef;
   items: number;
   newest: string | null;
 }
-
-const FORMAT_LABEL: Record<FeedFormat, { label: string; type: string }> = {
-  rss: { label: "RSS", type: "application/rss+xml" },
-  atom: { label: "Atom", type: "application/atom+xml" },
-  json: { label: "JSON Feed", type: "application/feed+json" },
-};
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -26,9 +21,9 @@ export function renderIndexPage(origin: string, listings: FeedListing[]): string
     listings.filter((l) => l.feed.kind === kind && l.feed.parent === parent);
   const discovery = listings
     .flatMap((l) =>
-      (Object.keys(FORMAT_LABEL) as FeedFormat[]).map(
+      OUTPUT_FORMATS.map(
         (f) =>
-          `<link rel="alternate" type="${FORMAT_LABEL[f].type}" title="${escapeHtml(`${l.feed.title} (${FORMAT_LABEL[f].label})`)}" href="${escapeHtml(`${origin}${l.feed.path}.${f}`)}">`,
+          `<link rel="alternate" type="${f.mediaType}" title="${escapeHtml(`${l.feed.title} (${f.label})`)}" href="${escapeHtml(feedUrl(origin, l.feed.path, f))}">`,
       ),
     )
     .join("\n");
@@ -90,12 +85,10 @@ function section(origin: string, parent: FeedListing, children: FeedListing[]): 
 
 function entry(origin: string, l: FeedListing, children: FeedListing[]): string {
   // Each format as a link and as its full URL in <code>, ready to copy into a reader.
-  const urls = (Object.keys(FORMAT_LABEL) as FeedFormat[])
-    .map((f) => {
-      const url = `${origin}${l.feed.path}.${f}`;
-      return `<a href="${escapeHtml(url)}">${FORMAT_LABEL[f].label}</a> <code>${escapeHtml(url)}</code>`;
-    })
-    .join("<br>");
+  const urls = OUTPUT_FORMATS.map((f) => {
+    const url = feedUrl(origin, l.feed.path, f);
+    return `<a href="${escapeHtml(url)}">${f.label}</a> <code>${escapeHtml(url)}</code>`;
+  }).join("<br>");
   const meta = `${l.items} ${l.items === 1 ? "story" : "stories"}${l.newest ? `, newest ${l.newest.slice(0, 10)}` : ""}`;
   const nested = children.length ? `<ul>${children.map((c) => entry(origin, c, [])).join("")}</ul>` : "";
   return `<li><details><summary><strong>${escapeHtml(l.feed.title)}</strong> <span class="meta">(${meta})</span></summary>${urls}</details>${nested}</li>`;

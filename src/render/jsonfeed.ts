@@ -15,6 +15,7 @@ import type { Item } from "../model/item";
 import { itemCategories, itemIdentifier, sourceCredit } from "./common";
 import { rfc3339 } from "./dates";
 import type { FeedDocument } from "./document";
+import type { OutputFormat } from "./format";
 
 export const JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1";
 
@@ -51,6 +52,14 @@ interface JsonFeedItem {
     image_caption?: string;
   };
 }
+
+export const jsonFeedFormat: OutputFormat = {
+  extension: "json",
+  mediaType: "application/feed+json",
+  label: "JSON Feed",
+  xml: false,
+  render: renderJsonFeed,
+};
 
 export function renderJsonFeed(doc: FeedDocument): string {
   // Absent values are `undefined`, which JSON.stringify leaves out: every object of a kind is

@@ -1,4 +1,5 @@
 import type { FeedDef } from "../sources/feeds";
+import { feedUrl, SUBSCRIPTION_FORMAT } from "./formats";
 import { escapeAttribute } from "./xml";
 
 const GROUPS: [FeedDef["kind"], string][] = [
@@ -9,7 +10,7 @@ const GROUPS: [FeedDef["kind"], string][] = [
   ["source", "Sources"],
 ];
 
-/** OPML 2.0 of every feed (Atom), grouped by kind, for a one-click import into a reader. */
+/** OPML 2.0 of every feed (in the subscription format, Atom), grouped by kind, for a one-click import into a reader. */
 export function renderOpml(origin: string, feeds: FeedDef[], dateCreated: string | null): string {
   const out = [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -28,7 +29,7 @@ export function renderOpml(origin: string, feeds: FeedDef[], dateCreated: string
     for (const f of group) {
       const title = f.kind === "all" ? "Caravan: all stories" : `Caravan: ${f.title}`;
       out.push(
-        `<outline type="rss" text="${escapeAttribute(title)}" title="${escapeAttribute(title)}" xmlUrl="${escapeAttribute(`${origin}${f.path}.atom`)}" htmlUrl="${escapeAttribute(`${origin}/`)}"/>`,
+        `<outline type="rss" text="${escapeAttribute(title)}" title="${escapeAttribute(title)}" xmlUrl="${escapeAttribute(feedUrl(origin, f.path, SUBSCRIPTION_FORMAT))}" htmlUrl="${escapeAttribute(`${origin}/`)}"/>`,
       );
     }
     out.push("</outline>");

@@ -16,16 +16,8 @@ import type { Item } from "../model/item";
 import { itemCategories, itemIdentifier, sourceCredit } from "./common";
 import { rfc822 } from "./dates";
 import type { FeedDocument } from "./document";
-import {
-  cdata,
-  escapeAttribute,
-  escapePlainTextAsHtml,
-  escapeText,
-  mediaImage,
-  stylesheetInstruction,
-  textElement,
-  XML_DECLARATION,
-} from "./xml";
+import type { OutputFormat } from "./format";
+import { cdata, escapeAttribute, escapePlainTextAsHtml, escapeText, mediaImage, textElement, xmlProlog } from "./xml";
 
 const RSS_OPEN =
   '<rss version="2.0"' +
@@ -37,19 +29,26 @@ const RSS_OPEN =
 /** Longest description excerpt taken from the content, in characters, before the ellipsis. */
 export const EXCERPT_LENGTH = 300;
 
+export const rssFormat: OutputFormat = {
+  extension: "rss",
+  mediaType: "application/rss+xml",
+  label: "RSS",
+  xml: true,
+  render: renderRss,
+};
+
 export function renderRss(doc: FeedDocument): string {
-  const out: string[] = [XML_DECLARATION];
-  if (doc.stylesheetUrl !== null) out.push(stylesheetInstruction(doc.stylesheetUrl));
+  const out = xmlProlog(doc.stylesheetUrl);
   out.push(RSS_OPEN, "<channel>");
   out.push(textElement("title", doc.title));
   out.push(textElement("link", doc.homePageUrl));
   out.push(textElement("description", doc.description));
   if (doc.language !== null) out.push(textElement("language", doc.language));
-  if (doc.updated !== null) out.push(`<lastBuildDate>${rfc822(doc.updated)}</lastBuildDate>`);
+  out.push(`<lastBuildDate>${rfc822(doc.updated)}</lastBuildDate>`);
   out.push(`<ttl>${doc.ttlMinutes}</ttl>`);
   out.push("<generator>Caravan</generator>");
-  out.push(atomLink("self", doc.selfUrl, "application/rss+xml"));
-  if (doc.nextUrl !== null) out.push(atomLink("next", doc.nextUrl, "application/rss+xml"));
+  out.push(atomLink("self", doc.selfUrl, rssFormat.mediaType));
+  if (doc.nextUrl !== null) out.push(atomLink("next", doc.nextUrl, rssFormat.mediaType));
   if (doc.hubUrl !== null) out.push(atomLink("hub", doc.hubUrl, null));
   const context: ItemContext = { doc, categoryXml: new Map(), sourceXml: new Map() };
   for (const item of doc.items) renderItem(out, context, item);

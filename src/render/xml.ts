@@ -100,6 +100,11 @@ export function textElement(name: string, text: string): string {
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
 
+/** The start of every XML feed: the declaration, then the stylesheet instruction if any. */
+export function xmlProlog(stylesheetUrl: string | null): string[] {
+  return stylesheetUrl === null ? [XML_DECLARATION] : [XML_DECLARATION, stylesheetInstruction(stylesheetUrl)];
+}
+
 /**
  * The xml-stylesheet processing instruction that makes browsers show the feed through an XSLT.
  * Its pseudo-attributes follow attribute escaping rules; escaping '>' also guarantees the

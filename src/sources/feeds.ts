@@ -12,10 +12,18 @@ export interface FeedDef {
   path: string;
   /** For grouping on the index page: the region of a country, the parent of a sub-topic. */
   parent: string | null;
+  /**
+   * When this catalog entry last changed (ISO 8601 UTC): the date an empty feed carries as its
+   * <updated>, lastBuildDate and Last-Modified, since it has no item to date it by.
+   */
+  changedAt: string;
 }
 
-export const FEED_FORMATS = ["rss", "atom", "json"] as const;
-export type FeedFormat = (typeof FEED_FORMATS)[number];
+/**
+ * When the taxonomy last changed, so its feeds with it. Bump it with the taxonomy: it dates the
+ * taxonomy's feeds that have no items yet (a source's feed is dated by its registry row).
+ */
+export const CATALOG_CHANGED_AT = "2026-11-28T00:00:00Z";
 
 /** Every feed Caravan publishes: the taxonomy's, then one per registered source. */
 export interface FeedCatalog {
@@ -26,7 +34,15 @@ export interface FeedCatalog {
 
 /** The feeds of the taxonomy (fixed at deploy time). */
 const taxonomyFeeds: FeedDef[] = [
-  { key: "all", kind: "all", slug: "all", title: "All stories", path: "/feeds/all", parent: null },
+  {
+    key: "all",
+    kind: "all",
+    slug: "all",
+    title: "All stories",
+    path: "/feeds/all",
+    parent: null,
+    changedAt: CATALOG_CHANGED_AT,
+  },
   ...taxonomy.regions.map((r) => def("region", r.slug, r.name, null)),
   ...taxonomy.regions.flatMap((r) => r.countries.map((c) => def("country", c.slug, c.name, r.slug))),
   ...taxonomy.topics.flatMap((t) => [
@@ -36,8 +52,10 @@ const taxonomyFeeds: FeedDef[] = [
 ];
 
 /** The catalog for a list of sources (the registered ones, in registration order). */
-export function buildFeedCatalog(sources: readonly { id: string; name: string }[]): FeedCatalog {
-  const feeds = [...taxonomyFeeds, ...sources.map((s) => def("source", s.id, s.name, null))];
+export function buildFeedCatalog(
+  sources: readonly { id: string; name: string; changedAt?: string | null }[],
+): FeedCatalog {
+  const feeds = [...taxonomyFeeds, ...sources.map((s) => def("source", s.id, s.name, null, s.changedAt))];
   const byKey = new Map(feeds.map((f) => [f.key, f]));
   const slugs = new Map<TermKind, string[]>(
     FEED_KINDS.map((k) => [k, feeds.filter((f) => f.kind === k).map((f) => f.slug)]),
@@ -49,8 +67,9 @@ export function buildFeedCatalog(sources: readonly { id: string; name: string }[
   };
 }
 
-function def(kind: TermKind, slug: string, title: string, parent: string | null): FeedDef {
-  return { key: `${kind}:${slug}`, kind, slug, title, path: `/feeds/${kind}/${slug}`, parent };
+function def(kind: TermKind, slug: string, title: string, parent: string | null, changedAt?: string | null): FeedDef {
+  const path = `/feeds/${kind}/${slug}`;
+  return { key: `${kind}:${slug}`, kind, slug, title, path, parent, changedAt: changedAt ?? CATALOG_CHANGED_AT };
 }
 
 /** The slugs of a taxonomy kind (regions, countries, topics: fixed at deploy time). */

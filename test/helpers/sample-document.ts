@@ -161,11 +161,11 @@ export function sampleDocument(overrides: Partial<FeedDocument> = {}): FeedDocum
     title: `Caravan: Caucasus & "Central" <Asia>`,
     description: "Regional news ]]> from Eurasianet & Meduza",
     selfUrl: `${BASE}.rss?topic=security&lang=en`,
-    alternates: {
-      rss: `${BASE}.rss?topic=security&lang=en`,
-      atom: `${BASE}.atom?topic=security&lang=en`,
-      json: `${BASE}.json?topic=security&lang=en`,
-    },
+    alternates: [
+      { href: `${BASE}.rss?topic=security&lang=en`, mediaType: "application/rss+xml", label: "RSS" },
+      { href: `${BASE}.atom?topic=security&lang=en`, mediaType: "application/atom+xml", label: "Atom" },
+      { href: `${BASE}.json?topic=security&lang=en`, mediaType: "application/feed+json", label: "JSON Feed" },
+    ],
     homePageUrl: "https://caravan.example/caucasus?topic=security&lang=en",
     id: `${BASE}.atom?topic=security&lang=en`,
     language: "en",
@@ -180,11 +180,14 @@ export function sampleDocument(overrides: Partial<FeedDocument> = {}): FeedDocum
   };
 }
 
-/** A feed with nothing in it: no items, no updated date, no optional links. */
+/** When an empty feed's catalog entry last changed: the date it carries, having no items. */
+export const EMPTY_FEED_DATE = "2026-11-28T00:00:00Z";
+
+/** A feed with nothing in it: no items, dated by its catalog entry, no optional links. */
 export function emptyDocument(): FeedDocument {
   return sampleDocument({
     items: [],
-    updated: null,
+    updated: EMPTY_FEED_DATE,
     nextUrl: null,
     hubUrl: null,
     stylesheetUrl: null,
@@ -221,6 +224,6 @@ export function largeDocument(count = 50, contentBytes = 5000): FeedDocument {
   );
   // Through JSON and back, like rows read from D1: plain flat strings, not the ropes that template
   // literals build here (V8 serialises those more slowly, which would time the test data).
-  const doc = sampleDocument({ items, updated: items.at(-1)?.updatedAt ?? null });
+  const doc = sampleDocument({ items, updated: items.at(-1)?.updatedAt ?? EMPTY_FEED_DATE });
   return JSON.parse(JSON.stringify(doc)) as FeedDocument;
 }

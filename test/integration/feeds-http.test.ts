@@ -5,8 +5,9 @@ import { XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { itemIdFor } from "../../src/ingest/canonical";
 import { runIngest } from "../../src/ingest/run";
+import { formatExtensions } from "../../src/render/formats";
 import { shippedSources } from "../../src/sources";
-import { buildFeedCatalog, FEED_FORMATS } from "../../src/sources/feeds";
+import { buildFeedCatalog } from "../../src/sources/feeds";
 import { clearFeedMemo } from "../../src/store/feed-cache";
 import { origin, resetFixture } from "../helpers/fixture";
 
@@ -81,7 +82,7 @@ describe("feeds over HTTP after a scheduled ingest", () => {
 
   it("every feed in every format is well formed, parses, and lists items newest first", async () => {
     for (const feed of feedCatalog) {
-      for (const format of FEED_FORMATS) {
+      for (const format of formatExtensions()) {
         const path = `${feed.path}.${format}`;
         const r = await get(path);
         expect(r.status, path).toBe(200);

@@ -2,8 +2,10 @@ import { parseFeed } from "@rowanmanning/feed-parser";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Item } from "../../src/model/item";
+import { rfc822 } from "../../src/render/dates";
 import { EXCERPT_LENGTH, htmlExcerpt, renderRss } from "../../src/render/rss";
 import {
+  EMPTY_FEED_DATE,
   ENTITY_CONTENT_HTML,
   emptyDocument,
   HOSTILE_TEXT,
@@ -107,13 +109,13 @@ describe("renderRss: document", () => {
     expect((bare["atom:link"] as Node[]).map((l) => l["@rel"])).toEqual(["self"]);
   });
 
-  it("renders an empty feed as a valid channel with no items and no build date", () => {
+  it("renders an empty feed as a valid channel with no items, built at its catalog entry's date", () => {
     const doc = emptyDocument();
     const xml = renderRss(doc);
     expect(XMLValidator.validate(xml)).toBe(true);
     const channel = channelOf(xml);
     expect(channel.item).toBeUndefined();
-    expect(channel.lastBuildDate).toBeUndefined();
+    expect(text(channel.lastBuildDate)).toBe(rfc822(EMPTY_FEED_DATE));
     expect(channel.language).toBeUndefined();
     expect((channel["atom:link"] as Node[]).map((l) => l["@rel"])).toEqual(["self"]);
     const feed = parseFeed(xml);
