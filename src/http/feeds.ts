@@ -189,7 +189,14 @@ function feedDocument(
     hubUrl: config.WEBSUB_HUB_URL ?? null,
     stylesheetUrl: format.xml ? `${url.origin}${FEED_STYLESHEET_PATH}` : null,
     items,
-    sources: Object.fromEntries(catalog.sources.map((s) => [s.id, { name: s.name, homepage: s.homepage }])),
+    // Each source with the id of its Caravan feed (the <id> that feed itself carries).
+    sources: Object.fromEntries(
+      catalog.sources.flatMap((s) => {
+        const sourceFeed = catalog.feeds.find("source", s.id);
+        if (!sourceFeed) return [];
+        return [[s.id, { name: s.name, homepage: s.homepage, feedId: `${url.origin}${sourceFeed.path}` }]];
+      }),
+    ),
   };
 }
 

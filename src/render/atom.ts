@@ -6,8 +6,8 @@
  *   credited to its source, e.g. <author><name>Eurasianet</name></author>.
  * - The feed's <updated> is the document's date: the newest item change, or for an empty feed the
  *   date its catalog entry last changed (never the clock, never 1970).
- * - <source> on each entry names the origin site (title and home page link), as RFC 4287 §4.2.11
- *   intends for aggregated entries.
+ * - <source> on each entry names the origin (id of Caravan's feed of that source, title, home page
+ *   link, updated), as RFC 4287 §4.2.11 intends for aggregated entries.
  * - The image is `media:content medium="image"`, the same Media RSS element as in RSS.
  */
 import type { Item } from "../model/item";
@@ -64,7 +64,13 @@ function link(rel: string, href: string, type: string | null): string {
 interface EntryContext {
   doc: FeedDocument;
   categoryXml: Map<string, string>;
-  sourceXml: Map<string, { author: string; source: string }>;
+  sourceXml: Map<string, SourceXml>;
+}
+
+interface SourceXml {
+  author: string;
+  /** <source> up to its <updated>, which is the entry's own; null when no <source> is written. */
+  sourceHead: string | null;
 }
 
 function renderEntry(out: string[], context: EntryContext, item: Item): void {
@@ -76,7 +82,8 @@ function renderEntry(out: string[], context: EntryContext, item: Item): void {
   out.push(`<title type="text">${escapeText(item.title)}</title>`);
   out.push(link("alternate", item.url, "text/html"));
   out.push(`<published>${rfc3339(item.publishedAt)}</published>`);
-  out.push(`<updated>${rfc3339(item.updatedAt)}</updated>`);
+  const updated = rfc3339(item.updatedAt);
+  out.push(`<updated>${updated}</updated>`);
   const sourceXml = sourceElements(context, item);
   if (item.authors.length === 0) out.push(sourceXml.author);
   for (const name of item.authors) out.push(`<author><name>${escapeText(name)}</name></author>`);
@@ -96,21 +103,29 @@ function renderEntry(out: string[], context: EntryContext, item: Item): void {
     out.push(xml);
   }
   if (item.image !== null) out.push(mediaImage(item.image.url, item.image.caption));
-  out.push(sourceXml.source);
+  // The source feed last changed when it last carried this entry: the entry's own date keeps
+  // the bytes a function of the items alone.
+  if (sourceXml.sourceHead !== null) out.push(sourceXml.sourceHead, `<updated>${updated}</updated>`, "</source>");
   out.push("</entry>");
 }
 
 /** The author element crediting the source (for entries without authors) and the <source> element. */
-function sourceElements(context: EntryContext, item: Item): { author: string; source: string } {
+function sourceElements(context: EntryContext, item: Item): SourceXml {
   let xml = context.sourceXml.get(item.sourceId);
   if (xml === undefined) {
     const source = sourceCredit(context.doc, item);
     const name = escapeText(source.name);
-    const homepage = source.homepage === null ? "" : `\n${link("alternate", source.homepage, "text/html")}`;
-    xml = {
-      author: `<author><name>${name}</name></author>`,
-      source: `<source>\n<title type="text">${name}</title>${homepage}\n</source>`,
-    };
+    xml = { author: `<author><name>${name}</name></author>`, sourceHead: null };
+    // RFC 4287 §4.2.11: a <source> should carry the source feed's id and updated; without a feed
+    // id for the source (the document does not describe it) the element is left out.
+    if (source.feedId !== null && source.homepage !== null) {
+      xml.sourceHead = [
+        "<source>",
+        textElement("id", source.feedId),
+        `<title type="text">${name}</title>`,
+        link("alternate", source.homepage, "text/html"),
+      ].join("\n");
+    }
     context.sourceXml.set(item.sourceId, xml);
   }
   return xml;

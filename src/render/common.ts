@@ -33,6 +33,8 @@ export interface SourceCredit {
   name: string;
   /** The source's home page; null when the document does not describe the source. */
   homepage: string | null;
+  /** The id (URL) of Caravan's own feed of the source; null when the document does not describe it. */
+  feedId: string | null;
 }
 
 /**
@@ -43,8 +45,8 @@ export interface SourceCredit {
 export function sourceCredit(doc: FeedDocument, item: Item): SourceCredit {
   const source = Object.hasOwn(doc.sources, item.sourceId) ? doc.sources[item.sourceId] : undefined;
   return source
-    ? { id: item.sourceId, name: source.name, homepage: source.homepage }
-    : { id: item.sourceId, name: item.sourceId, homepage: null };
+    ? { id: item.sourceId, name: source.name, homepage: source.homepage, feedId: source.feedId }
+    : { id: item.sourceId, name: item.sourceId, homepage: null, feedId: null };
 }
 
 /**

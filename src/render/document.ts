@@ -30,7 +30,7 @@ export interface FeedDocument {
   stylesheetUrl: string | null;
   items: Item[];
   /** Sources by id, so each item can name where it came from. */
-  sources: Record<string, { name: string; homepage: string }>;
+  sources: Record<string, { name: string; homepage: string; feedId: string }>;
 }
 
 /** The feed in one format, for <link rel="alternate"> and the HTML rendition's format links. */

@@ -75,6 +75,11 @@ export interface RegisteredSummary {
   homepage: string;
   language: string;
   enabled: boolean;
+  /**
+   * When the definition last changed (ISO 8601 UTC): dates the source's feed while it is empty.
+   * Absent for the shipped definitions used when D1 cannot be read.
+   */
+  changedAt?: string;
 }
 
 export async function registeredSummaries(db: D1Database): Promise<RegisteredSummary[]> {
@@ -82,11 +87,15 @@ export async function registeredSummaries(db: D1Database): Promise<RegisteredSum
     .prepare(
       `SELECT id, json_extract(definition, '$.name') AS name, json_extract(definition, '$.kind') AS kind,
          json_extract(definition, '$.homepage') AS homepage, json_extract(definition, '$.language') AS language,
-         json_extract(definition, '$.enabled') AS enabled
+         json_extract(definition, '$.enabled') AS enabled, updated_at
        FROM source_registry WHERE definition IS NOT NULL ORDER BY rowid`,
     )
-    .all<Omit<RegisteredSummary, "enabled"> & { enabled: number | null }>();
-  return results.map((r) => ({ ...r, enabled: r.enabled !== 0 }));
+    .all<Omit<RegisteredSummary, "enabled" | "changedAt"> & { enabled: number | null; updated_at: number }>();
+  return results.map(({ updated_at, ...r }) => ({
+    ...r,
+    enabled: r.enabled !== 0,
+    changedAt: new Date(updated_at).toISOString(),
+  }));
 }
 
 /** Creates or replaces one definition (a removed one comes back with a new creation time). */

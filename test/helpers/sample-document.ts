@@ -149,8 +149,12 @@ export function sampleItems(): Item[] {
 }
 
 export const SOURCES: FeedDocument["sources"] = {
-  eurasianet: { name: "Eurasianet & Friends", homepage: "https://eurasianet.org/" },
-  meduza: { name: "Meduza", homepage: "https://meduza.io/en" },
+  eurasianet: {
+    name: "Eurasianet & Friends",
+    homepage: "https://eurasianet.org/",
+    feedId: "https://caravan.example/feeds/source/eurasianet",
+  },
+  meduza: { name: "Meduza", homepage: "https://meduza.io/en", feedId: "https://caravan.example/feeds/source/meduza" },
 };
 
 const BASE = "https://caravan.example/feeds/caucasus";

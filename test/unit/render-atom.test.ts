@@ -203,9 +203,11 @@ describe("renderAtom: entries", () => {
     expect(entryFor(entries, ID_BARE).category).toBeUndefined();
   });
 
-  it("names the origin in a <source> child with its title and home page", () => {
+  it("names the origin in a <source> child with its feed id, title, home page and updated", () => {
     const source = entryFor(entries, ID_SUMMARY_ONLY).source as Node;
     expect(text(source.title)).toBe("Meduza");
+    expect(text(source.id)).toBe("https://caravan.example/feeds/source/meduza");
+    expect(text(source.updated)).toBe(rfc3339(itemById(items, ID_SUMMARY_ONLY).updatedAt));
     expect((source.link as Node[]).map((l) => [l["@rel"], l["@href"]])).toEqual([
       ["alternate", "https://meduza.io/en"],
     ]);
@@ -227,7 +229,8 @@ describe("renderAtom: entries", () => {
     expect(XMLValidator.validate(out)).toBe(true);
     const [entry] = entriesOf(out);
     expect(text(((entry!.author as Node[])[0] as Node).name)).toBe("constructor");
-    expect((entry!.source as Node).link).toBeUndefined();
+    // A <source> without the source feed's id would be incomplete (RFC 4287 §4.2.11): none at all.
+    expect(entry!.source).toBeUndefined();
   });
 });
 
