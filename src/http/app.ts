@@ -8,7 +8,7 @@ import { termStats } from "../store/items";
 import { createAdminApp } from "./admin";
 import { registerApiRoutes } from "./api";
 import { clip, errorResponse, HttpError } from "./errors";
-import { FEED_STYLESHEET_PATH, resolveFeed, serveFeed, splitFeedFile } from "./feeds";
+import { FEED_STYLESHEET_PATH, HTML_PAGE_HEADERS, resolveFeed, serveFeed, splitFeedFile } from "./feeds";
 import { CORS_HEADERS, readOnlyRoutes } from "./methods";
 
 type AppEnv = { Bindings: Env };
@@ -25,13 +25,7 @@ export function createApp(): Hono<AppEnv> {
     });
     const origin = new URL(c.req.url).origin;
     return new Response(renderIndexPage(origin, listings), {
-      headers: {
-        "content-type": "text/html; charset=utf-8",
-        "cache-control": "public, max-age=300",
-        "content-security-policy":
-          "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        "x-content-type-options": "nosniff",
-      },
+      headers: { ...HTML_PAGE_HEADERS, "cache-control": "public, max-age=300" },
     });
   });
 

@@ -4,6 +4,7 @@ import { sha256Hex } from "../ingest/canonical";
 import type { RegisteredCatalog } from "../ingest/registry";
 import type { Item } from "../model/item";
 import type { FeedDocument } from "../render/document";
+import { renderFeedPage } from "../render/feed-page";
 import { contentTypeOf, type OutputFormat } from "../render/format";
 import { feedUrl, formatByExtension, formatExtensions, OUTPUT_FORMATS } from "../render/formats";
 import { FEED_KINDS, type FeedCatalog, type FeedDef } from "../sources/feeds";
@@ -22,8 +23,19 @@ import { canonicalQuery, type FeedQueryParams, parseFeedQuery } from "./feed-que
 import { feedMatchExpression } from "./feed-search";
 import { feedResponse, rememberFeedRoute } from "./hot-feeds";
 import { CORS_HEADERS } from "./methods";
+import { NEGOTIATION_VARY, wantsHtml } from "./negotiate";
 
 const utf8 = new TextEncoder();
+
+const HTML_CONTENT_TYPE = "text/html; charset=utf-8";
+
+/** Headers of Caravan's HTML pages: no scripts, inline styles only, not framed, not sniffed. */
+export const HTML_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": HTML_CONTENT_TYPE,
+  "content-security-policy":
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+};
 
 /** The stylesheet browsers apply to RSS and Atom (served by the Worker, see stylesheet.ts). */
 export const FEED_STYLESHEET_PATH = "/feed.xsl";
@@ -70,13 +82,17 @@ export async function serveFeed(
   const url = new URL(c.req.url);
   const query = parseFeedQuery(url, catalog.feeds);
   const config = readConfig(c.env);
+  // A browser's navigation gets the HTML page of the feed; everything else the feed itself.
+  const html = wantsHtml(c.req.raw, format.mediaType);
   const headers: Record<string, string> = {
-    "content-type": contentTypeOf(format),
+    ...(html ? HTML_PAGE_HEADERS : { "content-type": contentTypeOf(format) }),
     "cache-control": `public, max-age=${config.FEED_TTL_MINUTES * 60}`,
+    vary: NEGOTIATION_VARY,
     ...CORS_HEADERS,
   };
 
-  const variant = `${url.origin}|${format.extension}|${canonicalQuery(query)}`;
+  const representation = html ? `html.${format.extension}` : format.extension;
+  const variant = `${url.origin}|${representation}|${canonicalQuery(query)}`;
   const cacheKey = feedCacheKey(feed.key, variant);
   let version = "0";
   let cached: CachedFeed | null = null;
@@ -90,7 +106,7 @@ export async function serveFeed(
   let state: "hit" | "miss" | "stale" = "hit";
   if (!cached || cached.version !== version) {
     try {
-      const fresh = await renderFeed(c.env, config, catalog, feed, format, query, url, version);
+      const fresh = await renderFeed(c.env, config, catalog, feed, format, html, query, url, version);
       c.executionCtx.waitUntil(putCachedFeed(c.env.CACHE, cacheKey, fresh));
       cached = fresh;
       state = "miss";
@@ -102,7 +118,7 @@ export async function serveFeed(
     }
   }
 
-  if (state !== "stale") rememberFeedRoute(c.req.url, { feedKey: feed.key, cacheKey, headers });
+  if (state !== "stale") rememberFeedRoute(c.req.url, feed.key, format.mediaType, html, { cacheKey, headers });
   return feedResponse(c.req.raw, cached, headers, state);
 }
 
@@ -112,6 +128,7 @@ async function renderFeed(
   catalog: RegisteredCatalog,
   feed: FeedDef,
   format: OutputFormat,
+  html: boolean,
   query: FeedQueryParams,
   url: URL,
   version: string,
@@ -133,12 +150,12 @@ async function renderFeed(
   const items = rows.slice(0, query.limit);
   const next = rows.length > query.limit ? cursorAfter(items) : null;
   const doc = feedDocument(config, catalog, feed, format, query, url, items, next ? encodeCursor(next) : null);
-  const text = format.render(doc);
-  // The ETag names the content: which feed, which items at which revision, in which format and
-  // selection, and its date (an empty feed is dated by its catalog entry, not by items).
+  const text = html ? renderFeedPage(doc, format) : format.render(doc);
+  // The ETag names the content: which feed, which items at which revision, in which format (or
+  // its HTML page) and selection, and its date (an empty feed is dated by its catalog entry).
   const fingerprint = JSON.stringify([
     feed.key,
-    `${format.extension}?${canonicalQuery(query)}`,
+    `${html ? "html." : ""}${format.extension}?${canonicalQuery(query)}`,
     url.origin,
     doc.hubUrl,
     doc.updated,
@@ -149,7 +166,7 @@ async function renderFeed(
     body: utf8.encode(text),
     etag: `"${await sha256Hex(fingerprint, 16)}"`,
     lastModified: new Date(doc.updated).toUTCString(),
-    contentType: contentTypeOf(format),
+    contentType: html ? HTML_CONTENT_TYPE : contentTypeOf(format),
   };
 }
 

@@ -1,5 +1,6 @@
 import { type CachedFeed, peekCachedFeed, peekFeedVersions, versionOf } from "../store/feed-cache";
 import { isNotModified } from "./conditional";
+import { wantsHtml } from "./negotiate";
 
 /**
  * The hot path of a feed reader's poll: a URL this isolate already served, whose rendering is
@@ -7,17 +8,36 @@ import { isNotModified } from "./conditional";
  * once through the full path (and its validation) are remembered, with what that path worked out
  * for them; anything not remembered, or stale, takes the full path again.
  */
+/** One representation of a feed URL (the feed, or the HTML page a browser gets). */
+export interface HotRepresentation {
+  cacheKey: string;
+  /** Content-Type, Cache-Control, Vary and CORS headers of the full path. */
+  headers: Record<string, string>;
+}
+
 interface HotRoute {
   feedKey: string;
-  cacheKey: string;
-  /** Content-Type, Cache-Control and CORS headers of the full path. */
-  headers: Record<string, string>;
+  /** The feed's media type, which the negotiation weighs against text/html. */
+  mediaType: string;
+  feed: HotRepresentation | null;
+  html: HotRepresentation | null;
 }
 
 const MAX_ROUTES = 500;
 const routes = new Map<string, HotRoute>();
 
-export function rememberFeedRoute(url: string, route: HotRoute): void {
+/** Remembers what the full path worked out for one representation of a URL. */
+export function rememberFeedRoute(
+  url: string,
+  feedKey: string,
+  mediaType: string,
+  html: boolean,
+  representation: HotRepresentation,
+): void {
+  const known = routes.get(url);
+  const route: HotRoute = known && known.feedKey === feedKey ? known : { feedKey, mediaType, feed: null, html: null };
+  if (html) route.html = representation;
+  else route.feed = representation;
   routes.delete(url);
   routes.set(url, route);
   if (routes.size > MAX_ROUTES) routes.delete(routes.keys().next().value!);
@@ -28,11 +48,13 @@ export function hotFeedResponse(request: Request): Response | null {
   if (request.method !== "GET" && request.method !== "HEAD") return null;
   const route = routes.get(request.url);
   if (!route) return null;
+  const representation = wantsHtml(request, route.mediaType) ? route.html : route.feed;
+  if (!representation) return null;
   const versions = peekFeedVersions();
   if (!versions) return null;
-  const cached = peekCachedFeed(route.cacheKey, versionOf(versions, route.feedKey));
+  const cached = peekCachedFeed(representation.cacheKey, versionOf(versions, route.feedKey));
   if (!cached) return null;
-  return feedResponse(request, cached, route.headers, "hit");
+  return feedResponse(request, cached, representation.headers, "hit");
 }
 
 /** The answer to a feed request from a rendering: 304 when the client has it, else the body. */

@@ -24,8 +24,7 @@ describe("the hot path for feed polls", () => {
       lastModified: "Wed, 20 May 2026 04:00:00 GMT",
       contentType: "application/atom+xml",
     });
-    rememberFeedRoute(url, {
-      feedKey: "country:georgia",
+    rememberFeedRoute(url, "country:georgia", "application/atom+xml", false, {
       cacheKey: "k",
       headers: { "content-type": "application/atom+xml; charset=utf-8" },
     });
@@ -40,6 +39,8 @@ describe("the hot path for feed polls", () => {
     expect(hotFeedResponse(new Request(url, { headers: { "if-none-match": '"e1"' } }))!.status).toBe(304);
     expect(hotFeedResponse(new Request(url, { method: "POST" }))).toBeNull();
     expect(hotFeedResponse(new Request(`${url}?limit=5`))).toBeNull();
+    // A browser's navigation wants the HTML page, which this isolate has not rendered yet.
+    expect(hotFeedResponse(new Request(url, { headers: { "sec-fetch-dest": "document" } }))).toBeNull();
 
     // An ingest changed the feed: the memo no longer answers; the full path renders anew.
     await invalidateFeeds(env.DB, env.CACHE, ["country:georgia"], "v2");
