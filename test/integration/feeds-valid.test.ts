@@ -23,6 +23,8 @@ import { resetFixture } from "../helpers/fixture";
 
 const W = "https://caravan.test";
 const jsonFeedSchema = new Validator(schemaV11 as Schema, "7", false);
+// Each test makes a few hundred requests; on a loaded machine that outlasts vitest's 5 s default.
+const MANY_REQUESTS = { timeout: 60_000 };
 
 interface Checked {
   items: number;
@@ -82,9 +84,9 @@ describe("every feed in every format is valid, empty feeds included", () => {
   beforeAll(async () => {
     await resetFixture();
     await runIngest({ ...env, SUBREQUEST_BUDGET: "200" }, { trigger: "cron", force: true });
-  });
+  }, MANY_REQUESTS.timeout);
 
-  it("serves every catalog feed in every format valid, dated and with an ETag of its own", async () => {
+  it("serves every catalog feed in every format valid, dated and with an ETag of its own", MANY_REQUESTS, async () => {
     const etags = new Map<string, string>();
     let empty = 0;
     let full = 0;
@@ -111,7 +113,7 @@ describe("every feed in every format is valid, empty feeds included", () => {
     expect(full).toBeGreaterThan(0);
   });
 
-  it("serves filtered, searched and paged variants valid, following every next link", async () => {
+  it("serves filtered, searched and paged variants valid, following every next link", MANY_REQUESTS, async () => {
     for (const format of OUTPUT_FORMATS) {
       const ext = format.extension;
       for (const path of [
