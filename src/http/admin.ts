@@ -11,10 +11,11 @@
  */
 import { type Context, Hono } from "hono";
 import { ConfigError, type Env } from "../env";
+import { kindOf } from "../ingest/kinds";
+import { type ResolvedSource, resolveSources } from "../ingest/listings";
 import { ensureRegistry } from "../ingest/registry";
 import { runIngest } from "../ingest/run";
 import type { Source } from "../model/source";
-import { type ResolvedSource, resolveSources } from "../sources";
 import { sourceHealth } from "../store/health";
 import { listHosts } from "../store/hosts";
 import { isSourcePaused, queueBackfill, setSourcePaused } from "../store/listings";
@@ -127,7 +128,8 @@ export function createAdminApp(): Hono<AppEnv> {
       );
     }
     const pages = intParam("pages", params.pages, 1, MAX_BACKFILL_PAGES);
-    if (source.kind !== "html") {
+    const kind = kindOf(source);
+    if (!kind.backfillPages) {
       throw new HttpError(
         400,
         "not_paged",
@@ -142,16 +144,7 @@ export function createAdminApp(): Hono<AppEnv> {
       if (err instanceof ConfigError) throw new HttpError(503, "misconfigured", err.message, {});
       throw err;
     }
-    const wanted = source.listings.flatMap((def) =>
-      Array.from({ length: Math.max(0, pages - def.pages) }, (_, i) => {
-        const page = def.pages + i;
-        return {
-          id: `${source.id}:${def.path}?page=${page}`,
-          url: `${resolved.baseUrl}${def.path}?page=${page}`,
-          page,
-        };
-      }),
-    );
+    const wanted = kind.backfillPages(resolved, pages);
     const queued = wanted.length > 0 ? await queueBackfill(c.env.DB, source.id, wanted, Date.now()) : [];
     return c.json({
       source: source.id,

@@ -1,7 +1,7 @@
 import type { Context, Hono } from "hono";
 import type { Env } from "../env";
-import { sha256Hex } from "../ingest/canonical";
 import { registeredCatalog } from "../ingest/registry";
+import { sha256Hex } from "../lib/hash";
 import type {
   FeedEntry,
   FeedsResponse,

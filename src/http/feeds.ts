@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { type Config, type Env, readConfig } from "../env";
-import { sha256Hex } from "../ingest/canonical";
 import type { RegisteredCatalog } from "../ingest/registry";
+import { sha256Hex } from "../lib/hash";
 import type { Item } from "../model/item";
 import type { FeedDocument } from "../render/document";
 import { renderFeedPage } from "../render/feed-page";

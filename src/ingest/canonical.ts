@@ -2,6 +2,8 @@
  * The canonical form of a story URL, and the stable item id derived from it. Two links to the
  * same story that differ only in scheme, host case, fragment or tracking parameters are one item.
  */
+import { sha256Hex } from "../lib/hash";
+
 export function canonicalUrl(input: string): string {
   const url = new URL(input);
   url.protocol = "https:";
@@ -19,9 +21,4 @@ export function canonicalUrl(input: string): string {
 /** First 128 bits of SHA-256 of the canonical URL, as 32 lower-case hex digits. */
 export async function itemIdFor(input: string): Promise<string> {
   return sha256Hex(canonicalUrl(input), 16);
-}
-
-export async function sha256Hex(text: string, bytes = 32): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest, 0, bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -5,7 +5,8 @@
  * item count, language and a few sample items. Nothing is stored.
  */
 import { FEED_ACCEPT, type FeedFormat, FeedParseError, parseFeedDocument } from "./feed";
-import { FetchError, type FetchOptions, type FetchResult, politeFetch, SubrequestBudget } from "./fetcher";
+import { SubrequestBudget } from "./fetch/budget";
+import { FetchError, type FetchOptions, type FetchResult, politeFetch } from "./fetch/http";
 import { refusedTarget } from "./url-guard";
 
 /** Paths tried when a page names no feed (WordPress, most generators, static site tools). */

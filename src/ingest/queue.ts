@@ -1,11 +1,11 @@
 import * as z from "zod";
 import type { Env } from "../env";
 import type { Source } from "../model/source";
-import { resolveSources } from "../sources";
 import { claimDueListings, releaseListing, takeOverQueued } from "../store/leases";
 import type { ListingRow } from "../store/listings";
+import { resolveListing, resolveSources } from "./listings";
 import { ensureRegistry, resolveRegistered, syncSources } from "./registry";
-import { closeRun, ingestListing, openRun, type RunSummary, resolveListing } from "./run";
+import { closeRun, ingestListing, openRun, type RunSummary } from "./run";
 
 /**
  * Scale-out on Cloudflare Queues. With a QUEUE binding, the cron only decides which listings are

@@ -10,8 +10,9 @@
  * through DELETE /admin/sources/{id}.
  */
 import type { Env } from "../env";
+import { sha256Hex } from "../lib/hash";
 import type { Source } from "../model/source";
-import { type ResolvedSource, resolveSources, shippedFiles, shippedSources } from "../sources";
+import { shippedFiles, shippedSources } from "../sources";
 import { buildFeedCatalog, type FeedCatalog } from "../sources/feeds";
 import { invalidateFeeds, readFeedVersions, versionOf } from "../store/feed-cache";
 import { syncConfiguredSources } from "../store/listings";
@@ -27,7 +28,7 @@ import {
   writeDefinition,
   writeRegistryMeta,
 } from "../store/registry";
-import { sha256Hex } from "./canonical";
+import { type ResolvedSource, resolveSources } from "./listings";
 
 /** The feed-versions key bumped by every registry change (the catalog memo follows it). */
 export const REGISTRY_VERSION_KEY = "registry";

@@ -1,6 +1,5 @@
 import { type Env, readConfig, userAgent } from "../env";
 import type { Source } from "../model/source";
-import { type ResolvedListing, type ResolvedSource, resolveSources } from "../sources";
 import { buildFeedCatalog } from "../sources/feeds";
 import { invalidateFeeds } from "../store/feed-cache";
 import type { TermKind } from "../store/items";
@@ -22,12 +21,14 @@ import {
   type SourceRunStats,
   startRun,
 } from "../store/runs";
-import { Deferred, FetchError, SubrequestBudget } from "./fetcher";
-import { PoliteClient } from "./politeness";
-import { readFeedListing } from "./read-feed";
-import { readHtmlListing } from "./read-html";
+import { errorMessage, type RunContext, recordError, statsFor } from "./context";
+import { DriftError } from "./drift";
+import { Deferred, SubrequestBudget } from "./fetch/budget";
+import { FetchError } from "./fetch/http";
+import { PoliteClient } from "./fetch/polite";
+import { type ResolvedListing, type ResolvedSource, resolveListing, resolveSources } from "./listings";
+import { readListing } from "./reader";
 import { ensureRegistry, registeredCatalog, resolveRegistered, syncSources } from "./registry";
-import { DriftError, errorMessage, type RunContext, recordError, statsFor } from "./run-context";
 import { publishChangedFeeds } from "./websub";
 
 export { syncSources } from "./registry";
@@ -211,27 +212,6 @@ export async function closeRun(
   return summary;
 }
 
-/** A claimed row as a listing of the configuration: a configured page, or a queued backfill page. */
-export function resolveListing(
-  resolved: ResolvedSource[],
-  row: Pick<ListingRow, "id" | "source_id" | "backfill">,
-): { source: ResolvedSource; listing: ResolvedListing } | null {
-  const source = resolved.find((r) => r.source.id === row.source_id);
-  if (!source) return null;
-  const configured = source.listings.find((l) => l.id === row.id);
-  if (configured) return { source, listing: configured };
-  // A backfill page: "<source>:<path>?page=N" of one of the source's listing paths.
-  const m = /^[^:]+:(\/.*)\?page=(\d+)$/.exec(row.id);
-  const defs = source.source.kind === "html" ? source.source.listings : [];
-  const def = m && defs.find((d) => d.path === m[1]);
-  if (!m || !def) return null;
-  const page = Number(m[2]);
-  return {
-    source,
-    listing: { id: row.id, url: `${source.baseUrl}${def.path}${page > 0 ? `?page=${page}` : ""}`, def, page },
-  };
-}
-
 /**
  * Reads one claimed listing and records the outcome (or gives the listing back when the run
  * must leave it for later). The unit of work a queue consumer would call too.
@@ -247,10 +227,7 @@ export async function ingestListing(
   const usedBefore = ctx.budget.used;
   let outcome: ListingOutcome | null;
   try {
-    outcome =
-      source.kind === "html"
-        ? await readHtmlListing(ctx, source, listing, row, stats)
-        : await readFeedListing(ctx, source, listing, row, stats);
+    outcome = await readListing(ctx, source, listing, row, stats);
   } catch (err) {
     outcome = err instanceof Deferred ? null : failedOutcome(ctx, source, listing, row, err);
   } finally {

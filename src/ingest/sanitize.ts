@@ -1,6 +1,7 @@
 import { cleanText, escapeAttribute, escapeRawAttribute, escapeRawText } from "./html/entities";
 import { onElementEnd, VOID_ELEMENTS } from "./html/spec";
 import { HTTP_SCHEMES, imageUrl, LINK_SCHEMES, resolveUrl } from "./html/urls";
+import type { StoryDraft, StoryParts } from "./story";
 
 /**
  * An allowlist HTML sanitizer on HTMLRewriter, for article bodies before they are stored and
@@ -447,4 +448,26 @@ export async function htmlToText(html: string): Promise<string> {
     .transform(new Response(html))
     .text();
   return cleanText(out.replace(ANY_TAG, (_tag, name: string) => (BREAKS.has(name.toLowerCase()) ? " " : "")));
+}
+
+// Plain-text summaries read from HTML longer than this are cut at a word: a feed's description
+// is sometimes the whole article.
+const MAX_SUMMARY_CHARS = 600;
+
+/**
+ * The sanitize stage of the listing reader, the one place a story's HTML is made safe: the
+ * body through the allowlist, a summary given as HTML read as plain text.
+ */
+export async function sanitizeStory(draft: StoryDraft): Promise<StoryParts> {
+  const { summary, body, ...rest } = draft;
+  const contentHtml = body ? await sanitizeHtml(body.html, body.baseUrl) : null;
+  const fromHtml = !summary.text && summary.html ? clipSummary(await htmlToText(summary.html)) : null;
+  return { ...rest, contentHtml, summary: summary.text || fromHtml || summary.fallback || null };
+}
+
+function clipSummary(text: string): string | null {
+  if (!text) return null;
+  if (text.length <= MAX_SUMMARY_CHARS) return text;
+  const cut = text.lastIndexOf(" ", MAX_SUMMARY_CHARS);
+  return `${text.slice(0, cut > 0 ? cut : MAX_SUMMARY_CHARS)}…`;
 }

@@ -1,6 +1,7 @@
 import { foldTerm, gazetteer, KIND_WEIGHT, type TermSpec, termKinds } from "../sources/gazetteer";
 import { topicWithParents } from "../sources/taxonomy";
 import { topicLexicon } from "../sources/topic-lexicon";
+import type { NormalStory, TaggedStory } from "./story";
 
 /**
  * Automatic country and topic tags for a story, from its title, dek and (optionally) body text.
@@ -424,4 +425,21 @@ function pickTopics(tallies: Map<string, Tally>, mentionedCountries: Set<string>
     } else kept++;
   }
   return candidates;
+}
+
+/**
+ * The tag stage of the listing reader: the tagger fills a kind of term only where the source
+ * said nothing of that kind: precision before recall, and the source knows its stories better
+ * than word counts do.
+ */
+export function tagItem(story: NormalStory): TaggedStory {
+  const { content } = story;
+  const tagged = tagStory({ title: story.tagText.title, summary: story.tagText.summary, bodyText: story.bodyText });
+  return {
+    ...story,
+    inferred: {
+      countries: content.countries.length === 0 ? tagged.countries : [],
+      topics: content.topics.length === 0 ? tagged.topics : [],
+    },
+  };
 }

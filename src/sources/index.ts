@@ -1,7 +1,5 @@
-import type { Env } from "../env";
 import { ConfigError } from "../env";
-import { resolveFeeds } from "../ingest/feed/resolve";
-import { type HtmlSource, type ListingDef, Source } from "../model/source";
+import { Source } from "../model/source";
 import civilGe from "./shipped/civil-ge.json";
 import diplomatCentralAsia from "./shipped/diplomat-central-asia.json";
 import eurasianet from "./shipped/eurasianet.json";
@@ -42,60 +40,4 @@ export function shippedSource<K extends Source["kind"]>(id: string, kind: K): Ex
   const source = shippedSources.find((s) => s.id === id);
   if (!source || source.kind !== kind) throw new Error(`no shipped ${kind} source "${id}"`);
   return source as Extract<Source, { kind: K }>;
-}
-
-/** One URL to poll: a page of an HTML source's listing, or one feed of a feed source. */
-export interface ResolvedListing {
-  /** Stable key in D1: source, path and page. */
-  id: string;
-  url: string;
-  /** The listing (for a feed: its path, one page, and the terms its stories carry). */
-  def: ListingDef;
-  page: number;
-}
-
-export interface ResolvedSource {
-  source: Source;
-  /** An HTML source's base URL (listing and backfill pages hang off it); null for a feed source. */
-  baseUrl: string | null;
-  listings: ResolvedListing[];
-}
-
-/** Sources with their URLs taken from the Worker vars that override them (mirrors, fixtures). */
-export function resolveSources(env: Env, list: Source[]): ResolvedSource[] {
-  return list.map((source) => {
-    if (source.kind === "feed") return { source, baseUrl: null, listings: feedListings(source, env) };
-    const baseUrl = htmlBaseUrl(source, env);
-    return { source, baseUrl, listings: htmlListings(source, baseUrl) };
-  });
-}
-
-function htmlBaseUrl(source: HtmlSource, env: Env): string {
-  // Source definitions name their own var, so it is looked up by name.
-  const override = source.baseUrlVar ? (env as unknown as Record<string, unknown>)[source.baseUrlVar] : undefined;
-  const baseUrl = typeof override === "string" && override.trim() ? override.trim() : source.baseUrl;
-  if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
-    throw new ConfigError(`${source.baseUrlVar ?? source.id}: "${baseUrl}" is not an http(s) URL`);
-  }
-  return baseUrl.replace(/\/+$/, "");
-}
-
-function htmlListings(source: HtmlSource, baseUrl: string): ResolvedListing[] {
-  return source.listings.flatMap((def) =>
-    Array.from({ length: def.pages }, (_, page) => ({
-      id: `${source.id}:${def.path}?page=${page}`,
-      url: `${baseUrl}${def.path}${page > 0 ? `?page=${page}` : ""}`,
-      def,
-      page,
-    })),
-  );
-}
-
-function feedListings(source: Extract<Source, { kind: "feed" }>, env: Env): ResolvedListing[] {
-  return resolveFeeds(source, env).map((feed) => ({
-    id: feed.id,
-    url: feed.url,
-    def: { path: new URL(feed.url).pathname, pages: 1, ...feed.terms },
-    page: 0,
-  }));
 }

@@ -3,7 +3,7 @@
  * slot that spaces requests to one host (shared by every run, so overlapping runs and later
  * queue consumers keep the interval too).
  */
-import type { RobotsRules } from "../ingest/robots";
+import type { RobotsRules } from "../model/robots";
 
 export interface HostRow {
   host: string;

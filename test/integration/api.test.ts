@@ -9,11 +9,12 @@ import itemsPageSchema from "../../schemas/items-page.schema.json";
 import checkedInOpenApi from "../../schemas/openapi.json";
 import sourcesSchema from "../../schemas/sources-response.schema.json";
 import taxonomySchema from "../../schemas/taxonomy-response.schema.json";
-import { termsOf } from "../../src/ingest/normalize";
+import { resolveSources } from "../../src/ingest/listings";
 import { syncSources } from "../../src/ingest/run";
+import { termsOf } from "../../src/ingest/terms";
 import type { Item } from "../../src/model/item";
 import { API_DOCS_CSS } from "../../src/render/api-docs";
-import { resolveSources, shippedSources } from "../../src/sources";
+import { shippedSources } from "../../src/sources";
 import { buildFeedCatalog } from "../../src/sources/feeds";
 import { taxonomy } from "../../src/sources/taxonomy";
 

@@ -10,7 +10,7 @@
 import { env } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { itemIdFor } from "../../src/ingest/canonical";
-import { decodeBody } from "../../src/ingest/fetcher";
+import { decodeBody } from "../../src/ingest/fetch/decode";
 import { type RunSummary, runIngest } from "../../src/ingest/run";
 import { getItem } from "../../src/store/items";
 import { fixturePage, fixtureRequests, origin, overridePage, resetFixture } from "../helpers/fixture";

@@ -5,9 +5,9 @@
 import { env } from "cloudflare:test";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { itemIdFor } from "../../src/ingest/canonical";
-import { termsOf } from "../../src/ingest/normalize";
-import { retryAfterMs } from "../../src/ingest/politeness";
+import { retryAfterMs } from "../../src/ingest/fetch/polite";
 import { backoffMs, MAX_BACKOFF_MS, runIngest } from "../../src/ingest/run";
+import { termsOf } from "../../src/ingest/terms";
 import { Item } from "../../src/model/item";
 import { readFeedVersions } from "../../src/store/feed-cache";
 import { getItem, writeItems } from "../../src/store/items";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { termsOf } from "../../src/ingest/normalize";
+import { termsOf } from "../../src/ingest/terms";
 import type { Item } from "../../src/model/item";
 import { writeItems } from "../../src/store/items";
 import { cursorAfter, decodeCursor, encodeCursor, type ItemFilter, NO_FILTER, queryItems } from "../../src/store/query";

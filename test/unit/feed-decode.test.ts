@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseFeedDocument } from "../../src/ingest/feed";
-import { decodeBody } from "../../src/ingest/fetcher";
+import { decodeBody } from "../../src/ingest/fetch/decode";
 
 /**
  * Cyrillic single-byte code pages inside workerd. The runtime's TextDecoder is checked against

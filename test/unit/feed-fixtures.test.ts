@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseSourceDate } from "../../src/ingest/dates";
 import { FeedParseError, parseFeedDocument } from "../../src/ingest/feed";
-import { resolveFeeds } from "../../src/ingest/feed/resolve";
-import { mapFeedTerms } from "../../src/ingest/feed/terms";
 import { extractArticle } from "../../src/ingest/html/article";
+import { resolveFeeds } from "../../src/ingest/kinds/feed";
+import { mapFeedTerms } from "../../src/ingest/kinds/feed-terms";
 import { htmlToText, sanitizeHtml } from "../../src/ingest/sanitize";
 import type { FeedSource } from "../../src/model/source";
 import { shippedSource } from "../../src/sources";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/env";
 import { isTimeZone } from "../../src/ingest/dates";
-import { resolveFeeds } from "../../src/ingest/feed/resolve";
-import { mapFeedTerms, urlRuleMatches } from "../../src/ingest/feed/terms";
+import { resolveFeeds } from "../../src/ingest/kinds/feed";
+import { mapFeedTerms, urlRuleMatches } from "../../src/ingest/kinds/feed-terms";
 import { FeedSource, Source } from "../../src/model/source";
 import { shippedSource } from "../../src/sources";
 import { countrySlugs, regionSlugs, topicSlugs } from "../../src/sources/taxonomy";

@@ -1,9 +1,39 @@
 import { describe, expect, it } from "vitest";
 import type { RawArticle, RawTeaser } from "../../src/ingest/html/types";
-import { MAX_CONTENT_CHARS, normalizeStory, withListingTerms } from "../../src/ingest/normalize";
+import { htmlKind } from "../../src/ingest/kinds/html";
+import { MAX_CONTENT_CHARS } from "../../src/ingest/normalize";
+import { storyWrite } from "../../src/ingest/reader";
+import type { ListingTerms } from "../../src/ingest/story";
+import { withListingTerms } from "../../src/ingest/terms";
+import type { HtmlSource } from "../../src/model/source";
 import { shippedSource } from "../../src/sources";
+import type { StoredItemState } from "../../src/store/items";
 
 const eurasianet = shippedSource("eurasianet", "html");
+
+/**
+ * An HTML source's story through the reader's draft, sanitize, normalize, tag and commit
+ * stages: a teaser on a listing with these terms, and its article page whose body is given.
+ */
+async function normalizeStory(input: {
+  source: HtmlSource;
+  teaser: RawTeaser;
+  listingTerms: ListingTerms;
+  article: RawArticle | null;
+  contentHtml: string | null;
+  previous: StoredItemState | null;
+  now: string;
+}) {
+  const listing = {
+    id: "test:/x?page=0",
+    url: "https://eurasianet.org/x",
+    def: { path: "/x", pages: 1, ...input.listingTerms },
+    page: 0,
+  };
+  const page = input.article ? { raw: { ...input.article, bodyHtml: input.contentHtml }, url: input.teaser.url } : null;
+  const hash = await htmlKind.hash(input.teaser);
+  return storyWrite(htmlKind, input.source, listing, input.teaser, page, input.previous, hash, input.now);
+}
 
 const teaser: RawTeaser = {
   url: "https://eurasianet.org/a-story?utm_source=x",

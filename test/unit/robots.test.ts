@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALLOW_ALL, DISALLOW_ALL, isAllowed, parseRobots, robotsPath } from "../../src/ingest/robots";
+import { ALLOW_ALL, DISALLOW_ALL, isAllowed, parseRobots, robotsPath } from "../../src/ingest/fetch/robots";
 
 const TOKEN = "Caravan";
 const allowed = (robots: string, path: string) => isAllowed(parseRobots(robots, TOKEN), path);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import migration0005 from "../../migrations/0005_search_fold.sql?raw";
-import { termsOf } from "../../src/ingest/normalize";
+import { termsOf } from "../../src/ingest/terms";
 import type { Item } from "../../src/model/item";
 import { writeItems } from "../../src/store/items";
 import { NO_FILTER, queryItems } from "../../src/store/query";

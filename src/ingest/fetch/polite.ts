@@ -5,16 +5,10 @@
  * it); then it fetches with politeFetch (budget, timeout, size cap, redirects). A throttling
  * answer blocks the host in D1 so every later request waits, in this run and the next ones.
  */
-import { blockedHosts, blockHost, cachedRobots, reservePaceSlot, saveRobots } from "../store/hosts";
-import { hostOf } from "../store/listings";
-import {
-  Deferred,
-  FetchError,
-  type FetchOptions,
-  type FetchResult,
-  politeFetch,
-  type SubrequestBudget,
-} from "./fetcher";
+import { blockedHosts, blockHost, cachedRobots, reservePaceSlot, saveRobots } from "../../store/hosts";
+import { hostOf } from "../../store/listings";
+import { Deferred, type SubrequestBudget } from "./budget";
+import { FetchError, type FetchOptions, type FetchResult, politeFetch } from "./http";
 import { ALLOW_ALL, DISALLOW_ALL, isAllowed, parseRobots, type RobotsRules, robotsPath } from "./robots";
 
 /** The product token robots.txt groups are matched against (the first word of the User-Agent). */

@@ -6,6 +6,7 @@
  */
 import type { FeedSource, UrlTermRule } from "../../model/source";
 import { countryFromName, taxonomy, topicFromName } from "../../sources/taxonomy";
+import type { ListingTerms } from "../story";
 
 export interface FeedTerms {
   countries: string[];
@@ -15,16 +16,10 @@ export interface FeedTerms {
   unmapped: string[];
 }
 
-export interface FeedLevelTerms {
-  countries: string[];
-  regions: string[];
-  topics: string[];
-}
-
 export function mapFeedTerms(
   source: FeedSource,
   entry: { url: string; categories: string[] },
-  feedTerms: FeedLevelTerms = { countries: [], regions: [], topics: [] },
+  feedTerms: ListingTerms = { countries: [], regions: [], topics: [] },
 ): FeedTerms {
   const countries = [...source.defaultCountries, ...feedTerms.countries];
   const regions = [...source.defaultRegions, ...feedTerms.regions];

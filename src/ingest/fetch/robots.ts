@@ -10,13 +10,9 @@
  *   and raises the per-host interval.
  * - /robots.txt itself is always allowed.
  */
+import type { RobotsRules } from "../../model/robots";
 
-export interface RobotsRules {
-  allow: string[];
-  disallow: string[];
-  /** Seconds between requests the site asked for, or null. */
-  crawlDelaySeconds: number | null;
-}
+export type { RobotsRules };
 
 /** Nothing disallowed: no robots.txt (4xx), or no group that applies. */
 export const ALLOW_ALL: RobotsRules = { allow: [], disallow: [], crawlDelaySeconds: null };
