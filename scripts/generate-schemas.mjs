@@ -1,6 +1,6 @@
 // Writes schemas/*.json (JSON Schema for Item, the source definition and each API response, and
 // openapi.json) from the zod models, through the same module GET /openapi.json uses
-// (src/model/openapi.ts). `npm run schemas` after changing a model; `--check` only reports drift
+// (src/http/openapi.ts). `npm run schemas` after changing a model; `--check` only reports drift
 // (exit 1), for CI. The TypeScript is bundled with esbuild (installed with wrangler) so this
 // runs on plain Node, offline.
 
@@ -18,7 +18,7 @@ const work = await mkdtemp(join(tmpdir(), "caravan-schemas-"));
 try {
   const bundle = join(work, "openapi.mjs");
   await build({
-    entryPoints: [join(root, "src/model/openapi.ts")],
+    entryPoints: [join(root, "src/http/openapi.ts")],
     bundle: true,
     platform: "node",
     format: "esm",

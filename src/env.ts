@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { ListingMessage } from "./ingest/queue";
+import type { ListingMessage } from "./model/queue";
 
 /** Bindings and vars the Worker is deployed with (wrangler.toml). */
 export interface Env {

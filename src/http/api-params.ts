@@ -1,7 +1,8 @@
 import * as z from "zod";
+import type { TermKind } from "../model/item";
 import { FEED_KINDS, taxonomySlugsOf } from "../sources/feeds";
 import { LANGUAGES } from "../sources/languages";
-import type { Cursor, TermKind } from "../store/items";
+import type { Cursor } from "../store/items";
 import { decodeCursor } from "../store/query";
 import { buildMatchExpression, MAX_SEARCH_LENGTH, SEARCH_SYNTAX, SearchSyntaxError } from "../store/search";
 import { clip, HttpError } from "./errors";

@@ -10,10 +10,11 @@ import type {
   SourcesResponse,
   TaxonomyResponse,
 } from "../model/api";
+import type { TermKind } from "../model/item";
 import { feedUrl, OUTPUT_FORMATS } from "../render/formats";
 import { taxonomy } from "../sources/taxonomy";
 import { readSourceHealth } from "../store/catalog";
-import { getItem, type TermKind, termStats } from "../store/items";
+import { getItem, termStats } from "../store/items";
 import { cursorAfter, encodeCursor, type ItemFilter, queryItems } from "../store/query";
 import { type ItemsQuery, parseItemsQuery, rejectQueryParams } from "./api-params";
 import { isNotModified } from "./conditional";

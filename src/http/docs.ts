@@ -1,5 +1,5 @@
-import { openApiDocument } from "../model/openapi";
 import { API_DOCS_CSS, renderApiDocs } from "../render/api-docs";
+import { openApiDocument } from "./openapi";
 
 export interface StaticPage {
   body: string;

@@ -1,6 +1,7 @@
+import type { TermKind } from "../model/item";
 import { FEED_KINDS, type FeedCatalog } from "../sources/feeds";
 import { LANGUAGES } from "../sources/languages";
-import type { Cursor, TermKind } from "../store/items";
+import type { Cursor } from "../store/items";
 import { decodeCursor, encodeCursor } from "../store/query";
 import { clip, HttpError } from "./errors";
 

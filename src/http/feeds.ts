@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { type Config, type Env, readConfig } from "../env";
 import type { RegisteredCatalog } from "../ingest/registry";
 import { sha256Hex } from "../lib/hash";
-import type { Item } from "../model/item";
+import type { Item, TermKind } from "../model/item";
 import type { FeedDocument } from "../render/document";
 import { renderFeedPage } from "../render/feed-page";
 import { contentTypeOf, type OutputFormat } from "../render/format";
@@ -16,7 +16,6 @@ import {
   readFeedVersions,
   versionOf,
 } from "../store/feed-cache";
-import type { TermKind } from "../store/items";
 import { cursorAfter, encodeCursor, queryItems } from "../store/query";
 import { clip, errorResponse, HttpError } from "./errors";
 import { canonicalQuery, type FeedQueryParams, parseFeedQuery } from "./feed-query";

@@ -4,7 +4,7 @@
  * Each candidate is fetched and parsed, so what is offered is a feed that reads, with its title,
  * item count, language and a few sample items. Nothing is stored.
  */
-import { FEED_ACCEPT, type FeedFormat, FeedParseError, parseFeedDocument } from "./feed";
+import { FEED_ACCEPT, type FeedDialect, FeedParseError, parseFeedDocument } from "./feed";
 import { SubrequestBudget } from "./fetch/budget";
 import { FetchError, type FetchOptions, type FetchResult, politeFetch } from "./fetch/http";
 import { refusedTarget } from "./url-guard";
@@ -26,7 +26,7 @@ const FEED_TYPES = new Set([
 
 export interface FeedCandidate {
   url: string;
-  format: FeedFormat;
+  format: FeedDialect;
   title: string | null;
   itemCount: number;
   language: string | null;

@@ -1,5 +1,5 @@
-import * as z from "zod";
 import type { Env } from "../env";
+import { ListingMessage } from "../model/queue";
 import type { Source } from "../model/source";
 import { claimDueListings, releaseListing, takeOverQueued } from "../store/leases";
 import type { ListingRow } from "../store/listings";
@@ -25,8 +25,7 @@ const MAX_ENQUEUE = 5_000;
 /** Queues take at most 100 messages per sendBatch. */
 const SEND_BATCH = 100;
 
-export const ListingMessage = z.object({ listingId: z.string().min(1).max(500), enqueuedAt: z.number().int() });
-export type ListingMessage = z.infer<typeof ListingMessage>;
+export { ListingMessage };
 
 export interface EnqueueOptions {
   now?: number;

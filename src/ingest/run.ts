@@ -1,16 +1,10 @@
 import { type Env, readConfig, userAgent } from "../env";
+import type { TermKind } from "../model/item";
 import type { Source } from "../model/source";
 import { buildFeedCatalog } from "../sources/feeds";
 import { invalidateFeeds } from "../store/feed-cache";
-import type { TermKind } from "../store/items";
 import { claimDueListings, countWaitingListings, releaseLeases, releaseListing } from "../store/leases";
-import {
-  dropBackfillAfter,
-  type ListingOutcome,
-  type ListingRow,
-  recordListingOutcome,
-  syncConfiguredSources,
-} from "../store/listings";
+import { dropBackfillAfter, type ListingOutcome, type ListingRow, recordListingOutcome } from "../store/listings";
 import { pruneExpired } from "../store/retention";
 import {
   finishRun,

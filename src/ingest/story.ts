@@ -1,7 +1,7 @@
 /**
  * The shapes one story takes on its way through the listing reader (src/ingest/reader.ts):
  *
- *   a kind's own story (RawTeaser, FeedEntry)
+ *   a kind's own story (RawTeaser, RawEntry)
  *     ─ kind.draft ─►  StoryDraft       what the source said; body HTML unsanitized
  *     ─ sanitize ─►    StoryParts       body sanitized, summary as plain text
  *     ─ normalize ─►   NormalStory      one Item's fields: plain text, UTC dates, the source's terms

@@ -1,4 +1,4 @@
-import { foldTerm, gazetteer, KIND_WEIGHT, type TermSpec, termKinds } from "../sources/gazetteer";
+import { foldTerm, gazetteer, gazetteerKinds, KIND_WEIGHT, type TermSpec } from "../sources/gazetteer";
 import { topicWithParents } from "../sources/taxonomy";
 import { topicLexicon } from "../sources/topic-lexicon";
 import type { NormalStory, TaggedStory } from "./story";
@@ -282,7 +282,7 @@ function addGazetteerTerm(matcher: TermMatcher, spec: TermSpec, owner: string, w
 function compileGazetteer(): TermMatcher {
   const matcher = new TermMatcher();
   for (const [slug, terms] of Object.entries(gazetteer.countries)) {
-    for (const kind of termKinds)
+    for (const kind of gazetteerKinds)
       for (const spec of terms[kind]) addGazetteerTerm(matcher, spec, slug, KIND_WEIGHT[kind]);
   }
   for (const text of gazetteer.nonMentions) matcher.add(text, null, 0);

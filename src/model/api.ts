@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { Item } from "./item";
+import { Slug } from "./slug";
 import { Taxonomy } from "./taxonomy";
 
 /**
@@ -9,7 +10,6 @@ import { Taxonomy } from "./taxonomy";
  * with (next_cursor, next_url).
  */
 
-const Slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
 const Timestamp = z.iso.datetime();
 
 export const ApiError = z

@@ -1,10 +1,12 @@
 import * as z from "zod";
+import { Slug } from "./slug";
 
 /** Where a taxonomy term on an item came from: the source said so, or Caravan's tagger inferred it. */
 export const TermOrigin = z.enum(["source", "tagger"]);
 export type TermOrigin = z.infer<typeof TermOrigin>;
 
-const Slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "a lower-case slug such as central-asia");
+/** What a term names, and so which feeds an item is in: /feeds/{kind}/{slug}. */
+export type TermKind = "region" | "country" | "topic" | "source";
 
 export const ItemImage = z.object({
   url: z.url({ protocol: /^https?$/ }),

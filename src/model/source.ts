@@ -1,6 +1,6 @@
 import * as z from "zod";
+import { Slug } from "./slug";
 
-const Slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "a lower-case slug such as central-asia");
 /** A CSS selector as HTMLRewriter accepts it. */
 const Selector = z.string().min(1);
 

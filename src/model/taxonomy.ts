@@ -1,6 +1,5 @@
 import * as z from "zod";
-
-const Slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+import { Slug } from "./slug";
 
 export const Country = z.object({ slug: Slug, name: z.string().min(1) });
 export const Region = z.object({ slug: Slug, name: z.string().min(1), countries: z.array(Country).min(1) });

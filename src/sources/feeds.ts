@@ -1,4 +1,4 @@
-import type { TermKind } from "../store/items";
+import type { TermKind } from "../model/item";
 import { taxonomy } from "./taxonomy";
 
 /** One published feed: every format of it shares this identity. */

@@ -33,8 +33,9 @@ export const KIND_WEIGHT = {
   people: 0.8,
   weak: 0.4,
 } as const;
-export type TermKind = keyof typeof KIND_WEIGHT;
-export const termKinds = Object.keys(KIND_WEIGHT) as TermKind[];
+/** What a gazetteer term is of its country (a name, its capital, a city…), which sets its weight. */
+export type GazetteerKind = keyof typeof KIND_WEIGHT;
+export const gazetteerKinds = Object.keys(KIND_WEIGHT) as GazetteerKind[];
 
 /** Letters/digits with inner dots, apostrophes; words joined by a space or hyphen; `*` ends a word. */
 const TERM_TEXT = /^[\p{L}\p{N}][\p{L}\p{N}.']*\*?(?:[ -][\p{L}\p{N}][\p{L}\p{N}.']*\*?)*$/u;
@@ -110,7 +111,7 @@ export const GazetteerSchema = z
       owner.set(key, who);
     };
     for (const [slug, terms] of Object.entries(g.countries)) {
-      for (const kind of termKinds) {
+      for (const kind of gazetteerKinds) {
         for (const [i, spec] of terms[kind].entries()) claim(termTextOf(spec), slug, ["countries", slug, kind, i]);
       }
     }

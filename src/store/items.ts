@@ -1,8 +1,6 @@
-import type { Item, TermOrigin } from "../model/item";
+import type { Item, TermKind, TermOrigin } from "../model/item";
 import { ITEM_COLUMNS, type ItemRow, itemFromRow } from "./rows";
 import { foldForSearch } from "./search";
-
-export type TermKind = "region" | "country" | "topic" | "source";
 
 export interface Term {
   kind: TermKind;

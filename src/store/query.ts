@@ -1,5 +1,5 @@
-import type { Item } from "../model/item";
-import type { Cursor, TermKind } from "./items";
+import type { Item, TermKind } from "../model/item";
+import type { Cursor } from "./items";
 import { ITEM_COLUMNS, type ItemRow, itemFromRow } from "./rows";
 
 /**

@@ -3,7 +3,7 @@
  * so no run spends long on it. An item on the newest page of any feed it belongs to is kept
  * whatever its age: a quiet feed never empties, and what a reader sees first never vanishes.
  */
-import type { TermKind } from "./items";
+import type { TermKind } from "../model/item";
 
 /** Items on a feed's newest page, which pruning never removes (the feeds' default page size). */
 export const NEWEST_PAGE = 50;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type FeedEntry, parseFeedDocument } from "../../src/ingest/feed";
+import { parseFeedDocument, type RawEntry } from "../../src/ingest/feed";
 
 const FEED_URL = "https://blog.example.org/atom.xml";
 
@@ -64,7 +64,7 @@ Line two &amp; three.</content>
 
 describe("Atom 1.0", () => {
   const feed = parseFeedDocument(doc, FEED_URL);
-  const byTitle = (title: string): FeedEntry => {
+  const byTitle = (title: string): RawEntry => {
     const e = feed.entries.find((x) => x.title === title);
     if (!e) throw new Error(`no entry "${title}" in ${JSON.stringify(feed.entries.map((x) => x.title))}`);
     return e;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type FeedEntry, parseFeedDocument } from "../../src/ingest/feed";
+import { parseFeedDocument, type RawEntry } from "../../src/ingest/feed";
 
 const FEED_URL = "https://feeds.example.net/caucasus.xml";
 
@@ -65,7 +65,7 @@ const doc = `<?xml version="1.0" encoding="UTF-8"?>
 
 describe("RSS 2.0", () => {
   const feed = parseFeedDocument(doc, FEED_URL);
-  const byTitle = (title: string): FeedEntry => {
+  const byTitle = (title: string): RawEntry => {
     const e = feed.entries.find((x) => x.title === title);
     if (!e) throw new Error(`no entry "${title}" in ${JSON.stringify(feed.entries.map((x) => x.title))}`);
     return e;

@@ -2,8 +2,8 @@ import { type Schema, Validator } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
 import itemSchema from "../../schemas/item.schema.json";
 import sourceSchema from "../../schemas/source.schema.json";
+import { openApiDocument, schemaFiles } from "../../src/http/openapi";
 import { Item } from "../../src/model/item";
-import { openApiDocument, schemaFiles } from "../../src/model/openapi";
 import { shippedFiles, shippedSources as sources } from "../../src/sources";
 import { sampleItems } from "../helpers/sample-document";
 

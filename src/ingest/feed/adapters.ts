@@ -25,17 +25,17 @@ import {
   textToHtml,
   uniqueStrings,
 } from "./text";
-import type { FeedEntry, ParsedFeed } from "./types";
+import type { ParsedFeed, RawEntry } from "./types";
 
 /** An entry before the link and title checks. */
-type Draft = Omit<FeedEntry, "url" | "title" | "baseUrl"> & {
+type Draft = Omit<RawEntry, "url" | "title" | "baseUrl"> & {
   url: string | null;
   title: string;
   baseUrl: string | null;
 };
 
-function collect(drafts: Draft[]): { entries: FeedEntry[]; skipped: number } {
-  const entries: FeedEntry[] = [];
+function collect(drafts: Draft[]): { entries: RawEntry[]; skipped: number } {
+  const entries: RawEntry[] = [];
   let skipped = 0;
   for (const d of drafts) {
     if (!d.url || !d.title) {

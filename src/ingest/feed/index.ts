@@ -15,7 +15,7 @@ import type { ParsedFeed } from "./types";
 import { parseXmlTree, refuseEntityDeclarations, scanProlog } from "./xml";
 
 export { type FeedErrorKind, FeedParseError } from "./errors";
-export type { FeedEntry, FeedFormat, FeedImage, ParsedFeed } from "./types";
+export type { FeedDialect, FeedImage, ParsedFeed, RawEntry } from "./types";
 
 /** Smaller 200 answers are failures, not empty feeds (RFE/RL was seen answering 11 bytes). */
 export const DEFAULT_MIN_BODY_BYTES = 64;

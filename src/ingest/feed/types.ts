@@ -4,14 +4,16 @@
  * src/ingest/sanitize.ts over them with `baseUrl`); dates stay as the feed wrote them (the
  * pipeline reads them with parseSourceDate in the source's time zone).
  */
-export type FeedFormat = "rss2" | "rss1" | "atom" | "jsonfeed";
+/** Which feed format a fetched document was written in (the output formats are src/sources/feeds.ts). */
+export type FeedDialect = "rss2" | "rss1" | "atom" | "jsonfeed";
 
 export interface FeedImage {
   url: string;
   caption: string | null;
 }
 
-export interface FeedEntry {
+/** One entry of a fetched feed, whatever its dialect: the `feed` kind's story. */
+export interface RawEntry {
   /** Absolute http(s) link to the story. */
   url: string;
   /** The feed's own id (RSS guid, Atom id, RDF rdf:about, JSON Feed id), or null when it gives none. */
@@ -34,12 +36,12 @@ export interface FeedEntry {
 }
 
 export interface ParsedFeed {
-  format: FeedFormat;
+  format: FeedDialect;
   title: string | null;
   /** The site the feed belongs to (RSS channel link, Atom alternate link, JSON home_page_url). */
   homePageUrl: string | null;
   language: string | null;
-  entries: FeedEntry[];
+  entries: RawEntry[];
   /** Entries dropped because they had no usable link or no title. */
   skipped: number;
 }

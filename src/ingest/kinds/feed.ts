@@ -5,7 +5,7 @@
 import { sha256Hex } from "../../lib/hash";
 import { ArticleSelectors, type FeedSource } from "../../model/source";
 import { DriftError } from "../drift";
-import { FEED_ACCEPT, type FeedEntry, FeedParseError, parseFeedDocument } from "../feed";
+import { FEED_ACCEPT, FeedParseError, parseFeedDocument, type RawEntry } from "../feed";
 import { FetchError } from "../fetch/http";
 import type { ListingTerms } from "../story";
 import { mapFeedTerms } from "./feed-terms";
@@ -40,7 +40,7 @@ export function resolveFeeds(source: FeedSource, env: object): ResolvedFeed[] {
 
 let defaultSelectors: ArticleSelectors | null = null;
 
-export const feedKind: SourceKind<FeedSource, FeedEntry> = {
+export const feedKind: SourceKind<FeedSource, RawEntry> = {
   name: "feed",
 
   resolve(source, env) {
@@ -56,7 +56,7 @@ export const feedKind: SourceKind<FeedSource, FeedEntry> = {
   accept: FEED_ACCEPT,
 
   async parse(source, listing, result, bodyBytes) {
-    let entries: FeedEntry[];
+    let entries: RawEntry[];
     try {
       entries = parseFeedDocument(result.body, result.url, { minBodyBytes: source.minBodyBytes }).entries;
     } catch (err) {

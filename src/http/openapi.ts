@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { ITEMS_PARAMS, type ParamSpec } from "../http/api-params";
+
 import {
   ApiError,
   FeedEntry,
@@ -9,9 +9,10 @@ import {
   SourceStatus,
   SourcesResponse,
   TaxonomyResponse,
-} from "./api";
-import { Item } from "./item";
-import { Source } from "./source";
+} from "../model/api";
+import { Item } from "../model/item";
+import { Source } from "../model/source";
+import { ITEMS_PARAMS, type ParamSpec } from "./api-params";
 
 /**
  * The one place the API's published contract is built from the zod models: GET /openapi.json
