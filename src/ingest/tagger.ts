@@ -87,8 +87,8 @@ const MAX_BODY_CHARS = 50_000;
 // ---------------------------------------------------------------------------------------------
 // Term matching. Terms are indexed by their first two folded characters; the text is read once,
 // and at each word start only the terms indexed under its first two characters are tried, by a
-// plain character comparison (no regular expressions: a thousand Unicode regexes cost ~100 ms to
-// build at start-up, and more to run).
+// plain character comparison (no regular expressions: a thousand Unicode regexes are slow to
+// build at start-up, which every new isolate pays, and slower to run).
 
 interface Word {
   /** Folded (case-insensitive terms) or as written (case-sensitive ones). */

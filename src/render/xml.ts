@@ -3,8 +3,8 @@
  *
  * Short values (titles, names, URLs, summaries) are written as escaped text. The article HTML,
  * which is most of every feed's bytes, goes into a CDATA section instead: escaping HTML means a
- * replacement at every tag, quote and entity (a 5 KB article has hundreds), and with escaped
- * content a 50-item feed took about 2.5 ms to render in workerd, against about 0.35 ms now. CDATA
+ * replacement at every tag, quote and entity (a 5 KB article has hundreds), which made escaped
+ * rendering several times slower than it is now (the render figures of `npm run bench`). CDATA
  * needs only "]]>" split, which HTML almost never contains, so the common case is a scan for
  * illegal characters and one concatenation.
  */
@@ -15,8 +15,8 @@
  * document ill-formed even when written as a character reference, so it is dropped, in CDATA too.
  *
  * Finding out whether a string has any is the one cost every byte of content pays, so it is split
- * into checks V8 runs fast (measured in workerd on 50 x 5 KB of Cyrillic HTML: about 30 µs, where
- * a single class covering the surrogate range took 300 µs): a small class for the controls, the
+ * into checks V8 runs fast (a single class covering the surrogate range was an order of
+ * magnitude slower on Cyrillic HTML): a small class for the controls, the
  * built-in isWellFormed for lone surrogates, and two substring searches. Only a string that fails
  * pays for ILLEGAL, whose `u` flag treats a surrogate pair as one code point and so removes lone
  * surrogates only.

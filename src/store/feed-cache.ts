@@ -12,8 +12,8 @@
  * feed rather than an error.
  *
  * A rendering is kept as its UTF-8 bytes, encoded once when it is rendered. A Response made from
- * a string is transcoded on every request: for a 330 KiB JSON Feed with Cyrillic text that was
- * about 580 µs per cache hit in workerd, against 180 µs from bytes. In KV the bytes are the value
+ * a string is transcoded on every request, which for a large feed with Cyrillic text costs more
+ * than serving the bytes (the cached-feed figures of `npm run bench`). In KV the bytes are the value
  * and the rest of the entry is the key's metadata, rather than the body quoted inside a JSON
  * document (which escaped every quote of a feed on each write and unescaped it on each read).
  */

@@ -1,6 +1,6 @@
 /**
  * The `feed` source kind: RSS 2.0, RSS 1.0 (RDF), Atom 1.0 and JSON Feed 1.0/1.1 documents read
- * into one ParsedFeed. The body arrives decoded (src/ingest/fetcher.ts decodeBody: Content-Type
+ * into one ParsedFeed. The body arrives decoded (src/ingest/fetch/decode.ts decodeBody: Content-Type
  * charset, else the XML declaration); a body that cannot be read throws a FeedParseError whose
  * message an operator can act on. Nothing here throws anything else for bad input.
  */

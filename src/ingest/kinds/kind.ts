@@ -75,7 +75,7 @@ export interface SourceKind<S extends Source = Source, Story extends { url: stri
   listingById?(resolved: ResolvedSource & { source: S }, id: string): ResolvedListing | null;
   /** The pages past the polled ones, up to `pages` per listing, for a backfill walk; absent when the kind is not paged. */
   backfillPages?(resolved: ResolvedSource & { source: S }, pages: number): BackfillPage[];
-  /** Accept header of a listing request (else the fetcher's default for pages). */
+  /** Accept header of a listing request (else src/ingest/fetch/http.ts asks for HTML). */
   readonly accept?: string;
   /** The parse stage: a fetched listing into stories; throws DriftError or FetchError when it is not one. */
   parse(source: S, listing: ResolvedListing, page: FetchedPage, bodyBytes: number): Promise<ParsedListing<Story>>;
