@@ -3,6 +3,7 @@
  * every kind: the id from the listed URL, plain-text title, summary and names, dates read in the
  * source's time zone and stored in UTC, the primary language, a body D1 can hold.
  */
+import type { Source } from "../model/source";
 import { itemIdFor } from "./canonical";
 import { parseSourceDate } from "./dates";
 import { htmlToText } from "./sanitize";
@@ -15,13 +16,11 @@ import { dedupe } from "./terms";
  */
 export const MAX_CONTENT_CHARS = 600_000;
 
-interface SourceBasics {
-  id: string;
-  language: string;
-  timeZone: string;
-}
-
-export async function normalizeStory(parts: StoryParts, source: SourceBasics, now: string): Promise<NormalStory> {
+export async function normalizeStory(
+  parts: StoryParts,
+  source: Pick<Source, "id" | "language" | "timeZone">,
+  now: string,
+): Promise<NormalStory> {
   const id = await itemIdFor(parts.listedUrl);
   const contentHtml =
     parts.contentHtml !== null && parts.contentHtml.length <= MAX_CONTENT_CHARS ? parts.contentHtml : null;

@@ -3,7 +3,8 @@
  * ingest (listings.ts, runs.ts); nothing here writes.
  */
 
-export interface SourceHealth {
+/** What the public API shows of a source's health (the admin report is store/health.ts SourceHealth). */
+export interface PublicSourceHealth {
   /** Whether the source has a row yet: it gets one at the first run after it is configured. */
   known: boolean;
   lastSuccessAt: string | null;
@@ -15,7 +16,7 @@ export interface SourceHealth {
   listings: { total: number; failing: number };
 }
 
-interface SourceRow {
+interface SourceStateRow {
   id: string;
   last_success_at: number | null;
   last_error: string | null;
@@ -27,7 +28,7 @@ interface SourceRow {
  * Health of every source D1 knows about, keyed by source id, in one round trip. Item counts come
  * from the (kind, slug, ...) index of item_terms, as the feed catalog's do, so both agree.
  */
-export async function readSourceHealth(db: D1Database): Promise<Map<string, SourceHealth>> {
+export async function readSourceHealth(db: D1Database): Promise<Map<string, PublicSourceHealth>> {
   const [sourceRows, itemRows, listingRows] = await db.batch<Record<string, unknown>>([
     db.prepare("SELECT id, last_success_at, last_error, last_error_at, consecutive_failures FROM sources"),
     db.prepare(
@@ -37,8 +38,8 @@ export async function readSourceHealth(db: D1Database): Promise<Map<string, Sour
       "SELECT source_id AS id, count(*) AS total, sum(consecutive_failures > 0) AS failing FROM listings GROUP BY source_id",
     ),
   ]);
-  const out = new Map<string, SourceHealth>();
-  const entry = (id: string): SourceHealth => {
+  const out = new Map<string, PublicSourceHealth>();
+  const entry = (id: string): PublicSourceHealth => {
     let h = out.get(id);
     if (!h) {
       h = {
@@ -54,7 +55,7 @@ export async function readSourceHealth(db: D1Database): Promise<Map<string, Sour
     }
     return h;
   };
-  for (const r of sourceRows!.results as unknown as SourceRow[]) {
+  for (const r of sourceRows!.results as unknown as SourceStateRow[]) {
     const h = entry(r.id);
     h.known = true;
     h.lastSuccessAt = iso(r.last_success_at);

@@ -16,6 +16,7 @@
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { decodeEntities, escapeAttribute } from "../html/entities";
+import { VOID_ELEMENTS } from "../html/spec";
 import { FeedParseError } from "./errors";
 import { NS, normalizeNamespace, WELL_KNOWN_PREFIXES } from "./namespaces";
 
@@ -340,22 +341,6 @@ export function attrByLocal(el: XmlElement, local: string): string | null {
 export function htmlOf(el: XmlElement): string {
   return el.children.some((c) => c.kind === "element") ? serializeChildren(el, true) : textOf(el);
 }
-
-const VOID_ELEMENTS = new Set([
-  "area",
-  "base",
-  "br",
-  "col",
-  "embed",
-  "hr",
-  "img",
-  "input",
-  "link",
-  "meta",
-  "source",
-  "track",
-  "wbr",
-]);
 
 /**
  * Serializes an element's children as HTML. `cdataIsMarkup`: whether CDATA sections hold markup

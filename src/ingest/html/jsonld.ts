@@ -31,14 +31,14 @@ const ARTICLE_TYPES = new Set([
   "TechArticle",
 ]);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+type JsonObject = { [key: string]: JsonValue };
 
-function isObject(value: Json | undefined): value is JsonObject {
+function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function asArray(value: Json | undefined): Json[] {
+function asArray(value: JsonValue | undefined): JsonValue[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
 }
@@ -48,7 +48,7 @@ function hasArticleType(node: JsonObject): boolean {
 }
 
 /** Parses one script's text; pages wrap it in comments or CDATA markers at times. */
-function parseScript(text: string): Json | undefined {
+function parseScript(text: string): JsonValue | undefined {
   const cleaned = text
     .trim()
     .replace(/^(?:<!--|\/\/\s*<!\[CDATA\[|<!\[CDATA\[)/, "")
@@ -56,14 +56,14 @@ function parseScript(text: string): Json | undefined {
     .trim();
   if (cleaned === "") return undefined;
   try {
-    return JSON.parse(cleaned) as Json;
+    return JSON.parse(cleaned) as JsonValue;
   } catch {
     return undefined;
   }
 }
 
 /** Every object in the document, walking arrays and `@graph` lists, for `@id` look-ups. */
-function collectNodes(root: Json, into: JsonObject[]): void {
+function collectNodes(root: JsonValue, into: JsonObject[]): void {
   for (const item of asArray(root)) {
     if (!isObject(item)) continue;
     into.push(item);
@@ -71,7 +71,7 @@ function collectNodes(root: Json, into: JsonObject[]): void {
   }
 }
 
-function text(value: Json | undefined): string | null {
+function text(value: JsonValue | undefined): string | null {
   if (typeof value === "number") return String(value);
   if (typeof value !== "string") return null;
   const cleaned = cleanText(value);
@@ -91,7 +91,7 @@ export function readJsonLd(scripts: readonly string[]): JsonLdArticle | null {
   const byId = new Map<string, JsonObject>();
   for (const node of nodes) if (typeof node["@id"] === "string") byId.set(node["@id"], node);
   /** A `{"@id": ...}` reference is replaced by the node it names, when the page has it. */
-  const deref = (value: Json): Json => {
+  const deref = (value: JsonValue): JsonValue => {
     if (isObject(value) && typeof value["@id"] === "string" && Object.keys(value).length === 1) {
       return byId.get(value["@id"]) ?? value;
     }
