@@ -38,6 +38,9 @@ export default defineConfig(async () => {
     test: {
       include: ["test/**/*.test.ts"],
       setupFiles: ["test/setup/apply-migrations.ts"],
+      // Tests assert results, not speed (that is the bench's): on a busy machine the 300-listing
+      // queue test alone takes over 10 s, so the default 5 s limit would fail it for the load.
+      testTimeout: 60_000,
       globalSetup: ["test/setup/fixture-server.ts"],
       reporters: ["default", "./test/setup/summary-reporter.ts"],
       // The Worker's structured JSON log lines are asserted where they matter, not echoed.

@@ -10,9 +10,10 @@
  *   the source registry (admin-sources.ts): definition, PUT, DELETE, export, discover, preview, import
  */
 import { type Context, Hono } from "hono";
-import { ConfigError, type Env } from "../env";
+import { type Config, ConfigError, type Env, readConfig } from "../env";
 import { kindOf } from "../ingest/kinds";
 import { type ResolvedSource, resolveSources } from "../ingest/listings";
+import { deadRunAfterMs } from "../ingest/progress";
 import { ensureRegistry } from "../ingest/registry";
 import { runIngest } from "../ingest/run";
 import type { Source } from "../model/source";
@@ -81,8 +82,10 @@ export function createAdminApp(): Hono<AppEnv> {
     readParams(c, []);
     const now = Date.now();
     await ensureRegistry(c.env, now);
+    // A run silent for longer than a live run can be is dead: the listings it leases are reported.
+    const deadBefore = now - deadRunAfterMs(configOr503(c.env));
     const [health, hosts, registry] = await Promise.all([
-      sourceHealth(c.env.DB, now),
+      sourceHealth(c.env.DB, now, deadBefore),
       listHosts(c.env.DB),
       registryRows(c.env.DB),
     ]);
@@ -230,4 +233,13 @@ export async function knownSource(env: Env, id: string): Promise<Source> {
     throw new HttpError(404, "unknown_source", `no source "${clip(id)}"`, { valid });
   }
   return source;
+}
+
+function configOr503(env: Env): Config {
+  try {
+    return readConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new HttpError(503, "misconfigured", err.message, {});
+    throw err;
+  }
 }

@@ -4,10 +4,17 @@
  * the cron path and a queue consumer alike.
  */
 import { type Config, ConfigError, type Env } from "../env";
-import { emptySourceStats, type RunCounters, type RunError, type SourceRunStats } from "../store/runs";
+import {
+  emptySourceStats,
+  type InterruptedRun,
+  type RunCounters,
+  type RunError,
+  type SourceRunStats,
+} from "../store/runs";
 import type { SubrequestBudget } from "./fetch/budget";
 import { FetchError } from "./fetch/http";
 import type { PoliteClient } from "./fetch/polite";
+import type { Heartbeat } from "./progress";
 
 /** Everything one run shares: clock, budget, client, counters. Also what a queue consumer would build. */
 export interface RunContext {
@@ -16,8 +23,16 @@ export interface RunContext {
   runId: number;
   /** The lease owner name of this run. */
   owner: string;
+  /** The run clock when the run started: claims and schedules of successful reads count from it. */
   now: number;
   nowIso: string;
+  /** The run clock now: what is kept from an answer (Retry-After, backoff) counts from it. */
+  clock: () => number;
+  heartbeat: Heartbeat;
+  /** errors[0 .. errorsWritten) are in D1 already (written with the listing outcomes). */
+  errorsWritten: number;
+  /** Dead runs this run closed as interrupted when it started. */
+  interrupted: InterruptedRun[];
   budget: SubrequestBudget;
   client: PoliteClient;
   counters: RunCounters;
@@ -51,9 +66,16 @@ export function statsFor(ctx: RunContext, sourceId: string): SourceRunStats {
   return s;
 }
 
-export function recordError(ctx: RunContext, sourceId: string, listingId: string | null, url: string, message: string) {
+export function recordError(
+  ctx: RunContext,
+  sourceId: string,
+  listingId: string | null,
+  url: string,
+  message: string,
+  at = ctx.clock(),
+) {
   ctx.counters.errors++;
-  ctx.errors.push({ sourceId, listingId, url, message, at: ctx.now });
+  ctx.errors.push({ sourceId, listingId, url, message, at });
   if (sourceId !== "caravan") {
     ctx.sourceOk.set(sourceId, message);
     statsFor(ctx, sourceId).errors++;

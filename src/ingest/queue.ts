@@ -1,9 +1,10 @@
-import type { Env } from "../env";
+import { type Env, readConfig } from "../env";
 import { ListingMessage } from "../model/queue";
 import type { Source } from "../model/source";
 import { claimDueListings, releaseListing, takeOverQueued } from "../store/leases";
 import type { ListingRow } from "../store/listings";
 import { resolveListing, resolveSources } from "./listings";
+import { closeDeadRunsAt } from "./progress";
 import { ensureRegistry, resolveRegistered, syncSources } from "./registry";
 import { closeRun, ingestListing, openRun, type RunSummary } from "./run";
 
@@ -41,6 +42,8 @@ export async function enqueueDueListings(
   const now = options.now ?? Date.now();
   if (options.sources) await syncSources(env, resolveSources(env, options.sources));
   else await ensureRegistry(env, now);
+  // Listings a dead consumer held become due again now rather than when their leases expire.
+  await closeDeadRunsAt(env.DB, readConfig(env), now);
   const claimed = await claimDueListings(env.DB, {
     owner: QUEUE_OWNER,
     now,
@@ -69,6 +72,8 @@ export async function enqueueDueListings(
 
 export interface ConsumeOptions {
   now?: number;
+  /** The run clock (see runClock); default from `now`, moving with the wall clock. */
+  clock?: () => number;
   sources?: Source[];
 }
 
@@ -85,7 +90,12 @@ export async function consumeListingBatch(
   env: Env,
   options: ConsumeOptions = {},
 ): Promise<RunSummary> {
-  const ctx = await openRun(env, { trigger: "queue", now: options.now, sources: options.sources });
+  const ctx = await openRun(env, {
+    trigger: "queue",
+    now: options.now,
+    clock: options.clock,
+    sources: options.sources,
+  });
   const byListing = new Map<string, Message<unknown>[]>();
   for (const message of batch.messages) {
     const parsed = ListingMessage.safeParse(message.body);

@@ -8,10 +8,12 @@ import { dropBackfillAfter, type ListingOutcome, type ListingRow, recordListingO
 import { pruneExpired } from "../store/retention";
 import {
   finishRun,
+  progressStatements,
   pruneRunHistory,
   type RunCounters,
   type RunError,
   recordSourceHealth,
+  runOwner,
   type SourceRunStats,
   startRun,
 } from "../store/runs";
@@ -19,8 +21,9 @@ import { errorMessage, type RunContext, recordError, statsFor } from "./context"
 import { DriftError } from "./drift";
 import { Deferred, SubrequestBudget } from "./fetch/budget";
 import { FetchError } from "./fetch/http";
-import { PoliteClient } from "./fetch/polite";
+import { isThrottling, PoliteClient } from "./fetch/polite";
 import { type ResolvedListing, type ResolvedSource, resolveListing, resolveSources } from "./listings";
+import { closeDeadRunsAt, Heartbeat, runClock } from "./progress";
 import { readListing } from "./reader";
 import { ensureRegistry, registeredCatalog, resolveRegistered, syncSources } from "./registry";
 import { publishChangedFeeds } from "./websub";
@@ -29,8 +32,10 @@ export { syncSources } from "./registry";
 
 export interface IngestOptions {
   trigger: "cron" | "admin" | "queue";
-  /** The run's clock, in ms; tests move it forward to make listings due again. */
+  /** When the run starts on its clock, in ms; tests move it forward to make listings due again. */
   now?: number;
+  /** The run clock itself (default: from `now`, moving with the wall clock; see runClock). */
+  clock?: () => number;
   /** Poll every listing whatever its schedule (Retry-After and robots.txt still hold). */
   force?: boolean;
   sourceId?: string;
@@ -51,6 +56,8 @@ export interface RunSummary extends RunCounters {
   waiting: number;
   /** Topic URLs announced to the WebSub hub, and what went wrong doing so. */
   websub: { published: number; errors: string[] };
+  /** Runs whose Worker had died, closed by this run as interrupted (their leases freed). */
+  interruptedRuns: { runId: number; lastSeenAt: string; leasesFreed: number }[];
 }
 
 /** A failing listing waits at most this long before its next try (a 410 Gone waits exactly this). */
@@ -107,20 +114,25 @@ export async function runIngest(env: Env, options: IngestOptions): Promise<RunSu
  */
 export async function openRun(
   env: Env,
-  options: Pick<IngestOptions, "trigger" | "now" | "sources">,
+  options: Pick<IngestOptions, "trigger" | "now" | "clock" | "sources">,
 ): Promise<RunContext> {
   const realStart = Date.now();
-  const now = options.now ?? realStart;
+  const clock = options.clock ?? runClock(options.now ?? realStart, realStart);
+  const now = clock();
   const config = readConfig(env);
   if (options.sources) await syncSources(env, resolveSources(env, options.sources));
   else await ensureRegistry(env, now);
+  // Runs whose Worker died are closed first, so the listings they held are claimable now.
+  const interrupted = await closeDeadRunsAt(env.DB, config, now);
   const runId = await startRun(env.DB, options.trigger, now);
+  const heartbeat = new Heartbeat(env.DB, runId, clock);
   const budget = new SubrequestBudget(config.SUBREQUEST_BUDGET);
   const client = await PoliteClient.create({
     db: env.DB,
     budget,
     fetch: { userAgent: userAgent(config), timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.MAX_RESPONSE_BYTES },
-    now,
+    clock,
+    onAnswer: () => heartbeat.maybeBeat(),
     minIntervalMs: config.HOST_MIN_INTERVAL_MS,
     deadline: realStart + config.RUN_TIME_BUDGET_MS,
   });
@@ -128,9 +140,13 @@ export async function openRun(
     env,
     config,
     runId,
-    owner: `run:${runId}`,
+    owner: runOwner(runId),
     now,
     nowIso: new Date(now).toISOString(),
+    clock,
+    heartbeat,
+    errorsWritten: 0,
+    interrupted,
     budget,
     client,
     counters: {
@@ -163,9 +179,9 @@ export async function closeRun(
   ctx.counters.subrequests = ctx.budget.used;
   await releaseLeases(db, ctx.owner);
   // On the run's own clock, so a run with a given `now` ends after it started.
-  const finishedAt = ctx.now + (Date.now() - ctx.realStart);
+  const finishedAt = ctx.clock();
   const sources = Object.fromEntries([...ctx.stats].sort(([a], [b]) => (a < b ? -1 : 1)));
-  await finishRun(db, ctx.runId, finishedAt, ctx.counters, ctx.errors, sources);
+  await finishRun(db, ctx.runId, finishedAt, ctx.counters, unwrittenErrors(ctx), sources);
   await recordSourceHealth(
     db,
     [...ctx.sourceOk].map(([sourceId, error]) => ({ sourceId, ok: error === null, error })),
@@ -193,6 +209,11 @@ export async function closeRun(
     sources,
     waiting,
     websub: { published: websub.published.length, errors: websub.errors },
+    interruptedRuns: ctx.interrupted.map((r) => ({
+      runId: r.runId,
+      lastSeenAt: new Date(r.lastSeenAt).toISOString(),
+      leasesFreed: r.leasesFreed,
+    })),
   };
   console.log(
     JSON.stringify({
@@ -230,10 +251,17 @@ export async function ingestListing(
   if (outcome === null) {
     stats.deferred++;
     ctx.counters.deferred++;
-    await releaseListing(ctx.env.DB, row.id, ctx.owner);
+    await releaseListing(ctx.env.DB, row.id, ctx.owner, progress(ctx, source.id, stats, row.id, null));
     return "deferred";
   }
-  await recordListingOutcome(ctx.env.DB, row, ctx.now, outcome, ctx.owner);
+  await recordListingOutcome(
+    ctx.env.DB,
+    row,
+    ctx.now,
+    outcome,
+    ctx.owner,
+    progress(ctx, source.id, stats, row.id, outcome),
+  );
   if (row.backfill && outcome.kind === "fetched" && outcome.itemCount === 0) {
     // Past the end of the listing: the later queued pages would be empty too.
     for (const dropped of await dropBackfillAfter(ctx.env.DB, source.id, row.id.replace(/\d+$/, ""), listing.page)) {
@@ -242,6 +270,36 @@ export async function ingestListing(
   }
   if (outcome.kind !== "failed" && !ctx.sourceOk.has(source.id)) ctx.sourceOk.set(source.id, null);
   return "done";
+}
+
+/** Errors recorded since the last write, marked written (they go with the statements returned). */
+function unwrittenErrors(ctx: RunContext): RunError[] {
+  const fresh = ctx.errors.slice(ctx.errorsWritten);
+  ctx.errorsWritten = ctx.errors.length;
+  return fresh;
+}
+
+/**
+ * The run's progress, written in the same batch as a listing's outcome: had the Worker died
+ * after it, the next run still finds what this run did (counters, stats, outcomes, errors).
+ */
+function progress(
+  ctx: RunContext,
+  sourceId: string,
+  stats: SourceRunStats,
+  listingId: string,
+  outcome: ListingOutcome | null,
+): D1PreparedStatement[] {
+  const at = ctx.clock();
+  ctx.heartbeat.noted(at);
+  ctx.counters.subrequests = ctx.budget.used;
+  return progressStatements(ctx.env.DB, ctx.runId, at, ctx.counters, { id: sourceId, stats }, unwrittenErrors(ctx), {
+    listingId,
+    sourceId,
+    outcome: outcome?.kind ?? "deferred",
+    status: outcome && outcome.kind !== "not-modified" ? outcome.status : outcome ? 304 : null,
+    errorCode: outcome?.kind === "failed" ? outcome.code : null,
+  });
 }
 
 function failedOutcome(
@@ -253,14 +311,16 @@ function failedOutcome(
 ): ListingOutcome {
   const failures = row.consecutive_failures + 1;
   const status = err instanceof FetchError ? err.status : null;
-  let nextFetchAt = ctx.now + backoffMs(source.pollMinutes * 60_000, failures, status);
+  // Counted from when the failure was known (the answer, or its absence), not from the run's start.
+  const at = (err instanceof FetchError ? err.answeredAt : null) ?? ctx.clock();
+  let nextFetchAt = at + backoffMs(source.pollMinutes * 60_000, failures, status);
   const host = new URL(listing.url).host.toLowerCase();
   const blockedUntil = ctx.client.blockedUntil(host);
   // The host said when to come back (Retry-After): that, not the backoff, is the next try.
-  if (blockedUntil !== null && (status === 429 || status === 503)) nextFetchAt = blockedUntil;
+  if (blockedUntil !== null && isThrottling(err)) nextFetchAt = blockedUntil;
   const retry = new Date(nextFetchAt).toISOString();
   const message = `${errorMessage(err)}; next try after ${retry} (failure ${failures} in a row)`;
-  recordError(ctx, source.id, listing.id, listing.url, message);
+  recordError(ctx, source.id, listing.id, listing.url, message, at);
   return {
     kind: "failed",
     nextFetchAt,

@@ -20,7 +20,9 @@ export type WarningCode =
   | "robots_disallowed"
   | "zero_items"
   | "selector_miss"
-  | "near_empty_body";
+  | "near_empty_body"
+  | "bot_challenge"
+  | "held_by_dead_run";
 
 export interface HealthWarning {
   code: WarningCode;
@@ -78,8 +80,20 @@ interface SourceRow {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export async function sourceHealth(db: D1Database, now: number): Promise<SourceHealth[]> {
-  const [sourceRows, perRun, stored] = await db.batch<Record<string, unknown>>([
+/** Listings leased by a run that shows no sign of life since `deadBefore`, or that has ended. */
+interface DeadLease {
+  listing_id: string;
+  source_id: string;
+  run_id: number;
+  seen: number;
+}
+
+/**
+ * `deadBefore`: a running run whose last heartbeat is older than this is taken for dead (its
+ * Worker stopped), and listings it still leases are reported until a later run frees them.
+ */
+export async function sourceHealth(db: D1Database, now: number, deadBefore = now): Promise<SourceHealth[]> {
+  const [sourceRows, perRun, stored, deadLeases] = await db.batch<Record<string, unknown>>([
     db.prepare("SELECT * FROM sources ORDER BY id"),
     db
       .prepare(
@@ -90,6 +104,14 @@ export async function sourceHealth(db: D1Database, now: number): Promise<SourceH
       )
       .bind(RECENT_RUNS),
     db.prepare("SELECT slug AS source_id, count(*) AS n FROM item_terms WHERE kind = 'source' GROUP BY slug"),
+    db
+      .prepare(
+        `SELECT l.id AS listing_id, l.source_id, r.id AS run_id, coalesce(r.heartbeat_at, r.started_at) AS seen
+         FROM listings l JOIN runs r ON l.lease_owner = 'run:' || r.id
+         WHERE r.finished_at IS NOT NULL OR coalesce(r.heartbeat_at, r.started_at) < ?
+         ORDER BY l.id`,
+      )
+      .bind(deadBefore),
   ]);
   const listings = await listListings(db);
   const blocked = new Map((await listHosts(db)).filter((h) => h.blocked_until > now).map((h) => [h.host, h] as const));
@@ -103,6 +125,7 @@ export async function sourceHealth(db: D1Database, now: number): Promise<SourceH
     const avg = runsBySource.get(s.id);
     const round = (n: number | undefined) => Math.round((n ?? 0) * 10) / 10;
     const warnings = warningsFor(s, own, blocked, now);
+    warnings.push(...deadLeaseWarnings(s.id, deadLeases!.results as unknown as DeadLease[]));
     return {
       id: s.id,
       name: s.name,
@@ -194,7 +217,15 @@ function warningsFor(
   }
   for (const l of listings) {
     if (l.backfill) continue; // a backfill page past the end is expected to be empty
-    if (l.consecutive_failures >= FAILING_AFTER) {
+    if (l.last_error_code === "challenge" && l.consecutive_failures > 0) {
+      // Named at the first one: retrying harder never gets past a challenge.
+      out.push({
+        code: "bot_challenge",
+        listingId: l.id,
+        message: `${l.id}: ${l.last_error ?? "bot challenge"}`,
+        advice: BOT_CHALLENGE_ADVICE,
+      });
+    } else if (l.consecutive_failures >= FAILING_AFTER) {
       const robots = l.last_error_code === "robots";
       out.push({
         code: robots ? "robots_disallowed" : "failing",
@@ -214,6 +245,22 @@ function warningsFor(
   }
   return out;
 }
+
+function deadLeaseWarnings(sourceId: string, leases: DeadLease[]): HealthWarning[] {
+  const byRun = new Map<number, DeadLease[]>();
+  for (const l of leases) if (l.source_id === sourceId) byRun.set(l.run_id, [...(byRun.get(l.run_id) ?? []), l]);
+  return [...byRun].map(([runId, held]) => ({
+    code: "held_by_dead_run" as const,
+    listingId: held.length === 1 ? held[0]!.listing_id : null,
+    message:
+      `${held.length} listing(s) of ${sourceId} (${held.map((h) => h.listing_id).join(", ")}) are leased by run ${runId}, ` +
+      `which stopped without finishing (no sign of life since ${iso(held[0]!.seen)}): no other run reads them while they are`,
+    advice: `nothing to do: the next run (cron, admin or queue) closes run ${runId} as interrupted and frees them; POST /admin/ingest frees them now; what run ${runId} did and its errors are in GET /admin/runs`,
+  }));
+}
+
+const BOT_CHALLENGE_ADVICE =
+  "the site (or its CDN) answered with a bot challenge instead of the page: Caravan does not solve challenges, it backs off like after a 429 and tries again later. If it lasts, ask the site owner to allow Caravan's User-Agent (it carries CONTACT_URL), or read the source from a feed the site does not challenge; stored items are untouched meanwhile";
 
 const DRIFT_ADVICE: Record<string, string> = {
   zero_items:

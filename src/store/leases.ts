@@ -1,8 +1,8 @@
 /**
  * Listing leases: a run claims the listings it will read with one atomic UPDATE ... RETURNING,
  * so two runs that overlap (a slow run still going when the next cron fires, an admin run, a
- * queue consumer) never read the same listing. A lease that is not released (the run died)
- * simply expires.
+ * queue consumer) never read the same listing. The leases of a run that died are freed by the
+ * next run once the dead run is noticed (closeDeadRuns in runs.ts); at worst they expire.
  */
 import type { ListingRow } from "./listings";
 
@@ -69,12 +69,22 @@ export async function countWaitingListings(
   return row?.n ?? 0;
 }
 
-/** Gives back one listing without recording a read: it keeps its schedule and validators. */
-export async function releaseListing(db: D1Database, id: string, owner: string): Promise<void> {
-  await db
-    .prepare("UPDATE listings SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?")
-    .bind(id, owner)
-    .run();
+/**
+ * Gives back one listing without recording a read: it keeps its schedule and validators.
+ * `alongside` (the run's progress) is written in the same batch.
+ */
+export async function releaseListing(
+  db: D1Database,
+  id: string,
+  owner: string,
+  alongside: D1PreparedStatement[] = [],
+): Promise<void> {
+  await db.batch([
+    db
+      .prepare("UPDATE listings SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?")
+      .bind(id, owner),
+    ...alongside,
+  ]);
 }
 
 /** Gives back every listing a run still holds (those it did not reach). */

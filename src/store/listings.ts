@@ -115,12 +115,14 @@ export async function recordListingOutcome(
   now: number,
   outcome: ListingOutcome,
   leaseOwner: string | null = null,
+  /** Written in the same batch (the run's progress), so both land or neither does. */
+  alongside: D1PreparedStatement[] = [],
 ): Promise<void> {
   if (row.backfill && (outcome.kind !== "failed" || row.consecutive_failures + 1 >= MAX_BACKFILL_FAILURES)) {
-    await db.prepare("DELETE FROM listings WHERE id = ? AND backfill = 1").bind(row.id).run();
+    await db.batch([db.prepare("DELETE FROM listings WHERE id = ? AND backfill = 1").bind(row.id), ...alongside]);
     return;
   }
-  await db.batch([listingOutcomeStatement(db, row.id, now, outcome, leaseOwner)]);
+  await db.batch([listingOutcomeStatement(db, row.id, now, outcome, leaseOwner), ...alongside]);
 }
 
 /** A queued backfill page is given up after this many failed reads in a row. */

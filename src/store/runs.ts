@@ -50,18 +50,193 @@ export interface RunError {
   at: number;
 }
 
+/** running: under way (or dead and not yet noticed); finished; interrupted: its Worker died. */
+export type RunStatus = "running" | "finished" | "interrupted";
+
+/** The lease owner name of a run: the listings it claimed carry it until it reads or frees them. */
+export function runOwner(runId: number): string {
+  return `run:${runId}`;
+}
+
 export async function startRun(
   db: D1Database,
   trigger: "cron" | "admin" | "queue",
   startedAt: number,
 ): Promise<number> {
   const row = await db
-    .prepare("INSERT INTO runs (trigger, started_at) VALUES (?, ?) RETURNING id")
+    .prepare("INSERT INTO runs (trigger, started_at, status, heartbeat_at) VALUES (?1, ?2, 'running', ?2) RETURNING id")
     .bind(trigger, startedAt)
     .first<{ id: number }>();
   return row!.id;
 }
 
+/** A sign of life from a running run; never moves the heartbeat back. */
+export async function beat(db: D1Database, runId: number, at: number): Promise<void> {
+  await db
+    .prepare("UPDATE runs SET heartbeat_at = max(coalesce(heartbeat_at, 0), ?) WHERE id = ? AND status = 'running'")
+    .bind(at, runId)
+    .run();
+}
+
+/** How one listing went in a run, as run_listings keeps it. */
+export interface ListingProgress {
+  listingId: string;
+  sourceId: string;
+  outcome: "not-modified" | "fetched" | "failed" | "deferred";
+  status: number | null;
+  errorCode: string | null;
+}
+
+/**
+ * What a run has done so far, written with each listing's outcome (in the same batch as the
+ * listing's new state): the heartbeat, the counters, the source's stats, the errors not written
+ * yet and the listing's outcome. Counters only grow, so a batch that lands after a later one
+ * (listings of different hosts read concurrently) never takes them back.
+ */
+export function progressStatements(
+  db: D1Database,
+  runId: number,
+  at: number,
+  c: RunCounters,
+  source: { id: string; stats: SourceRunStats },
+  newErrors: RunError[],
+  listing: ListingProgress,
+): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `UPDATE runs SET heartbeat_at = max(coalesce(heartbeat_at, 0), ?), listings_fetched = max(listings_fetched, ?),
+           not_modified = max(not_modified, ?), articles_fetched = max(articles_fetched, ?), items_new = max(items_new, ?),
+           items_updated = max(items_updated, ?), errors = max(errors, ?), subrequests = max(subrequests, ?),
+           deferred = max(deferred, ?)
+         WHERE id = ? AND status = 'running'`,
+      )
+      .bind(at, ...counterValues(c), runId),
+    sourceStatsStatement(db, runId, source.id, source.stats),
+    ...errorStatements(db, runId, newErrors),
+    db
+      .prepare(
+        `INSERT INTO run_listings (run_id, listing_id, source_id, outcome, status, error_code, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, listing_id) DO UPDATE SET outcome = excluded.outcome, status = excluded.status,
+           error_code = excluded.error_code, at = excluded.at`,
+      )
+      .bind(runId, listing.listingId, listing.sourceId, listing.outcome, listing.status, listing.errorCode, at),
+  ];
+}
+
+/** The counters in the order of the runs table's columns (listings_fetched .. deferred). */
+function counterValues(c: RunCounters): number[] {
+  return [
+    c.listingsFetched,
+    c.notModified,
+    c.articlesFetched,
+    c.itemsNew,
+    c.itemsUpdated,
+    c.errors,
+    c.subrequests,
+    c.deferred,
+  ];
+}
+
+function sourceStatsStatement(db: D1Database, runId: number, sourceId: string, s: SourceRunStats): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO run_sources (run_id, source_id, listings_fetched, not_modified, articles_fetched, items_seen, items_new,
+         items_updated, errors, subrequests, deferred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, source_id) DO UPDATE SET
+         listings_fetched = max(run_sources.listings_fetched, excluded.listings_fetched),
+         not_modified = max(run_sources.not_modified, excluded.not_modified),
+         articles_fetched = max(run_sources.articles_fetched, excluded.articles_fetched),
+         items_seen = max(run_sources.items_seen, excluded.items_seen),
+         items_new = max(run_sources.items_new, excluded.items_new),
+         items_updated = max(run_sources.items_updated, excluded.items_updated),
+         errors = max(run_sources.errors, excluded.errors),
+         subrequests = max(run_sources.subrequests, excluded.subrequests),
+         deferred = max(run_sources.deferred, excluded.deferred)`,
+    )
+    .bind(
+      runId,
+      sourceId,
+      s.listingsFetched,
+      s.notModified,
+      s.articlesFetched,
+      s.itemsSeen,
+      s.itemsNew,
+      s.itemsUpdated,
+      s.errors,
+      s.subrequests,
+      s.deferred,
+    );
+}
+
+function errorStatements(db: D1Database, runId: number, errors: RunError[]): D1PreparedStatement[] {
+  const insert = db.prepare(
+    "INSERT INTO run_errors (run_id, source_id, listing_id, url, message, at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  return errors.map((e) =>
+    insert.bind(runId, e.sourceId, e.listingId, e.url.slice(0, 2000), e.message.slice(0, 1000), e.at),
+  );
+}
+
+/** A run closed because its Worker died, and what closing it freed. */
+export interface InterruptedRun {
+  runId: number;
+  /** Its last sign of life (run clock). */
+  lastSeenAt: number;
+  leasesFreed: number;
+}
+
+/**
+ * Closes the runs that show no sign of life since `staleBefore` (their Worker died: eviction, a
+ * deploy, a CPU limit): each is marked `interrupted` as of its last heartbeat, keeps what its
+ * progress recorded (counters, per-source stats, listing outcomes, errors), gains an error
+ * saying what happened, and its listing leases are freed at once instead of expiring. One
+ * transaction per run, so two runs closing the same dead run free its leases once.
+ */
+export async function closeDeadRuns(db: D1Database, staleBefore: number, now: number): Promise<InterruptedRun[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, coalesce(heartbeat_at, started_at) AS seen FROM runs
+       WHERE finished_at IS NULL AND coalesce(status, 'running') = 'running' AND coalesce(heartbeat_at, started_at) < ?
+       ORDER BY id LIMIT 50`,
+    )
+    .bind(staleBefore)
+    .all<{ id: number; seen: number }>();
+  const closed: InterruptedRun[] = [];
+  const held = "(SELECT count(*) FROM listings WHERE lease_owner = ?3)";
+  for (const r of results) {
+    const note =
+      `run interrupted: no sign of life since ${new Date(r.seen).toISOString()} (its Worker stopped: eviction, ` +
+      "a deploy or a CPU limit); what it had done is kept; listing leases it still held, freed: ";
+    const [marked, , freed] = await db.batch<{ id: string }>([
+      db
+        .prepare(
+          `UPDATE runs SET status = 'interrupted', finished_at = ?1, interrupted_at = ?2, leases_freed = ${held},
+             errors = errors + 1
+           WHERE id = ?4 AND finished_at IS NULL RETURNING id`,
+        )
+        .bind(r.seen, now, runOwner(r.id), r.id),
+      db
+        .prepare(
+          `INSERT INTO run_errors (run_id, source_id, listing_id, url, message, at)
+           SELECT ?4, 'caravan', NULL, '', ?1 || ${held}, ?2
+           FROM runs WHERE id = ?4 AND status = 'interrupted' AND interrupted_at = ?2`,
+        )
+        .bind(note, now, runOwner(r.id), r.id),
+      db
+        .prepare("UPDATE listings SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ? RETURNING id")
+        .bind(runOwner(r.id)),
+    ]);
+    if (marked!.results.length === 0) continue; // another run closed it first
+    closed.push({ runId: r.id, lastSeenAt: r.seen, leasesFreed: freed!.results.length });
+  }
+  return closed;
+}
+
+/**
+ * Closes a run: final counters, per-source stats, the errors its progress has not written yet,
+ * status `finished`. A run that was taken for dead but was only slow records the truth: finished.
+ */
 export async function finishRun(
   db: D1Database,
   runId: number,
@@ -70,51 +245,16 @@ export async function finishRun(
   errors: RunError[],
   perSource: Record<string, SourceRunStats> = {},
 ): Promise<void> {
-  const insertError = db.prepare(
-    "INSERT INTO run_errors (run_id, source_id, listing_id, url, message, at) VALUES (?, ?, ?, ?, ?, ?)",
-  );
-  const insertSource = db.prepare(
-    `INSERT INTO run_sources (run_id, source_id, listings_fetched, not_modified, articles_fetched, items_seen, items_new,
-       items_updated, errors, subrequests, deferred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (run_id, source_id) DO NOTHING`,
-  );
   await runBatches(db, [
     db
       .prepare(
-        `UPDATE runs SET finished_at = ?, listings_fetched = ?, not_modified = ?, articles_fetched = ?,
-           items_new = ?, items_updated = ?, errors = ?, subrequests = ?, deferred = ?, pruned = ? WHERE id = ?`,
+        `UPDATE runs SET finished_at = ?, status = 'finished', heartbeat_at = ?, listings_fetched = ?, not_modified = ?,
+           articles_fetched = ?, items_new = ?, items_updated = ?, errors = ?, subrequests = ?, deferred = ?, pruned = ?
+         WHERE id = ?`,
       )
-      .bind(
-        finishedAt,
-        c.listingsFetched,
-        c.notModified,
-        c.articlesFetched,
-        c.itemsNew,
-        c.itemsUpdated,
-        c.errors,
-        c.subrequests,
-        c.deferred,
-        c.pruned,
-        runId,
-      ),
-    ...Object.entries(perSource).map(([sourceId, s]) =>
-      insertSource.bind(
-        runId,
-        sourceId,
-        s.listingsFetched,
-        s.notModified,
-        s.articlesFetched,
-        s.itemsSeen,
-        s.itemsNew,
-        s.itemsUpdated,
-        s.errors,
-        s.subrequests,
-        s.deferred,
-      ),
-    ),
-    ...errors.map((e) =>
-      insertError.bind(runId, e.sourceId, e.listingId, e.url.slice(0, 2000), e.message.slice(0, 1000), e.at),
-    ),
+      .bind(finishedAt, finishedAt, ...counterValues(c), c.pruned, runId),
+    ...Object.entries(perSource).map(([sourceId, s]) => sourceStatsStatement(db, runId, sourceId, s)),
+    ...errorStatements(db, runId, errors),
   ]);
 }
 
@@ -148,6 +288,15 @@ export interface RunRow {
   subrequests: number;
   deferred: number;
   pruned: number;
+  status: RunStatus | null;
+  heartbeat_at: number | null;
+  interrupted_at: number | null;
+  leases_freed: number;
+}
+
+/** A row's status; rows written before statuses existed are finished when they have an end. */
+export function statusOf(r: Pick<RunRow, "status" | "finished_at">): RunStatus {
+  return r.status ?? (r.finished_at === null ? "running" : "finished");
 }
 
 export async function recentRuns(db: D1Database, limit: number, beforeId: number | null = null): Promise<RunRow[]> {
@@ -177,9 +326,18 @@ export async function runErrors(db: D1Database, runId: number): Promise<RunError
 export interface RunRecord {
   id: number;
   trigger: string;
+  /** running, finished, or interrupted (its Worker died; closed by a later run). */
+  status: RunStatus;
   startedAt: string;
+  /** For an interrupted run: its last sign of life. */
   finishedAt: string | null;
+  /** Last sign of life (heartbeat). */
+  lastSeenAt: string | null;
+  /** For an interrupted run: when a later run noticed, and how many listing leases it freed. */
+  interrupted: { noticedAt: string; leasesFreed: number } | null;
   totals: RunCounters;
+  /** Listings the run finished, by outcome (recorded as it went). */
+  listings: Record<ListingProgress["outcome"], number>;
   sources: Record<string, SourceRunStats>;
   errors: { sourceId: string; listingId: string | null; url: string; message: string; at: string }[];
 }
@@ -188,11 +346,17 @@ export async function runHistory(db: D1Database, limit: number, beforeId: number
   const runs = await recentRuns(db, limit, beforeId);
   if (runs.length === 0) return [];
   const ids = JSON.stringify(runs.map((r) => r.id));
-  const [sourceRows, errorRows] = await db.batch<Record<string, unknown>>([
+  const [sourceRows, errorRows, outcomeRows] = await db.batch<Record<string, unknown>>([
     db
       .prepare("SELECT * FROM run_sources WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY source_id")
       .bind(ids),
     db.prepare("SELECT * FROM run_errors WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY id").bind(ids),
+    db
+      .prepare(
+        `SELECT run_id, outcome, count(*) AS n FROM run_listings WHERE run_id IN (SELECT value FROM json_each(?))
+         GROUP BY run_id, outcome`,
+      )
+      .bind(ids),
   ]);
   const iso = (ms: number) => new Date(ms).toISOString();
   return runs.map((r) => {
@@ -214,11 +378,19 @@ export async function runHistory(db: D1Database, limit: number, beforeId: number
     const errors = (errorRows!.results as unknown as RunErrorRow[])
       .filter((e) => e.run_id === r.id)
       .map((e) => ({ sourceId: e.source_id, listingId: e.listing_id, url: e.url, message: e.message, at: iso(e.at) }));
+    const listings = { "not-modified": 0, fetched: 0, failed: 0, deferred: 0 };
+    for (const o of outcomeRows!.results as { run_id: number; outcome: keyof typeof listings; n: number }[]) {
+      if (o.run_id === r.id && o.outcome in listings) listings[o.outcome] = o.n;
+    }
     return {
       id: r.id,
       trigger: r.trigger,
+      status: statusOf(r),
       startedAt: iso(r.started_at),
       finishedAt: r.finished_at === null ? null : iso(r.finished_at),
+      lastSeenAt: r.heartbeat_at === null ? null : iso(r.heartbeat_at),
+      interrupted: r.interrupted_at === null ? null : { noticedAt: iso(r.interrupted_at), leasesFreed: r.leases_freed },
+      listings,
       totals: {
         listingsFetched: r.listings_fetched,
         notModified: r.not_modified,
@@ -270,6 +442,7 @@ export async function pruneRunHistory(db: D1Database, before: number, batch = 50
   await db.batch([
     db.prepare("DELETE FROM run_errors WHERE run_id IN (SELECT value FROM json_each(?))").bind(ids),
     db.prepare("DELETE FROM run_sources WHERE run_id IN (SELECT value FROM json_each(?))").bind(ids),
+    db.prepare("DELETE FROM run_listings WHERE run_id IN (SELECT value FROM json_each(?))").bind(ids),
     db.prepare("DELETE FROM runs WHERE id IN (SELECT value FROM json_each(?))").bind(ids),
   ]);
   return results.length;

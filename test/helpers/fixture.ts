@@ -12,12 +12,13 @@ export interface LoggedRequest {
   userAgent: string | null;
 }
 
-export async function fixtureRequests(): Promise<LoggedRequest[]> {
-  return (await fetch(`${origin}/__fixture/requests`)).json();
+/** `site`: another copy of the site (a test that must not share its faults with other files). */
+export async function fixtureRequests(site = origin): Promise<LoggedRequest[]> {
+  return (await fetch(`${site}/__fixture/requests`)).json();
 }
 
-export async function resetFixture(): Promise<void> {
-  await (await fetch(`${origin}/__fixture/reset`, { method: "POST" })).arrayBuffer();
+export async function resetFixture(site = origin): Promise<void> {
+  await (await fetch(`${site}/__fixture/reset`, { method: "POST" })).arrayBuffer();
 }
 
 export async function overridePage(path: string, body: string): Promise<void> {
@@ -36,4 +37,15 @@ export async function failPage(path: string, status: number): Promise<void> {
 
 export async function fixturePage(path: string): Promise<string> {
   return (await fetch(`${origin}${path}`)).text();
+}
+
+/** A fault on one path of the fixture site (status, retryAfter, delayMs, reset, truncate, …; README). */
+export async function faultPage(path: string, params: Record<string, string | number>, site = origin): Promise<void> {
+  const q = new URLSearchParams({
+    path,
+    ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+  });
+  const r = await fetch(`${site}/__fixture/fault?${q}`, { method: "PUT" });
+  if (!r.ok) throw new Error(`fault failed: ${r.status} ${await r.text()}`);
+  await r.arrayBuffer();
 }

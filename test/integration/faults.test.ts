@@ -13,7 +13,7 @@ import { itemIdFor } from "../../src/ingest/canonical";
 import { decodeBody } from "../../src/ingest/fetch/decode";
 import { type RunSummary, runIngest } from "../../src/ingest/run";
 import { getItem } from "../../src/store/items";
-import { fixturePage, fixtureRequests, origin, overridePage, resetFixture } from "../helpers/fixture";
+import { faultPage, fixturePage, fixtureRequests, origin, overridePage, resetFixture } from "../helpers/fixture";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -45,15 +45,7 @@ async function listing(id: string): Promise<ListingState> {
     .first<ListingState>())!;
 }
 
-async function setFault(path: string, params: Record<string, string | number>): Promise<void> {
-  const q = new URLSearchParams({
-    path,
-    ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
-  });
-  const r = await fetch(`${origin}/__fixture/fault?${q}`, { method: "PUT" });
-  if (!r.ok) throw new Error(`fault failed: ${r.status} ${await r.text()}`);
-  await r.arrayBuffer();
-}
+const setFault = (path: string, params: Record<string, string | number>) => faultPage(path, params);
 
 /** Only the given listings are due at `at` (the first one more overdue, so it is read first). */
 async function onlyDue(at: number, ...ids: string[]): Promise<void> {
@@ -284,8 +276,10 @@ describe("fault injection: one misbehaving listing never hurts the rest", () => 
       expect(state.etag).toBe(faultedBefore.etag);
       if (c.status !== undefined) expect(state.last_status).toBe(c.status);
       expect(state.drift).toBe(c.drift ?? null);
-      expect(state.next_fetch_at - T).toBeGreaterThanOrEqual(c.retryWindow[0]);
-      expect(state.next_fetch_at - T).toBeLessThanOrEqual(c.retryWindow[1]);
+      // Counted from the answer (when the error was recorded), which came at or after T.
+      expect(error.at).toBeGreaterThanOrEqual(T);
+      expect(state.next_fetch_at - error.at).toBeGreaterThanOrEqual(c.retryWindow[0]);
+      expect(state.next_fetch_at - error.at).toBeLessThanOrEqual(c.retryWindow[1]);
 
       // Before its time, it is not asked again (nothing else is due either).
       await resetFixture();
@@ -329,7 +323,8 @@ describe("fault injection: one misbehaving listing never hurts the rest", () => 
       expect(run.errorMessages.map((e) => e.message)).toHaveLength(1);
       const state = await listing(FAULTED_ID);
       expect(state.consecutive_failures).toBe(i + 1);
-      waits.push(state.next_fetch_at - T);
+      // Counted from the failed answer (when the error was recorded).
+      waits.push(state.next_fetch_at - run.errorMessages[0]!.at);
       T = state.next_fetch_at;
     }
     clock = T;

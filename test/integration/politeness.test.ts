@@ -12,7 +12,7 @@ import { Item } from "../../src/model/item";
 import { readFeedVersions } from "../../src/store/feed-cache";
 import { getItem, writeItems } from "../../src/store/items";
 import { pruneExpired } from "../../src/store/retention";
-import { fixtureRequests, origin, overridePage, resetFixture } from "../helpers/fixture";
+import { faultPage, fixtureRequests, origin, overridePage, resetFixture } from "../helpers/fixture";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -23,15 +23,7 @@ const LISTING_PAGES = 16;
 
 const id = (path: string, page = 0) => `eurasianet:${path}?page=${page}`;
 
-async function setFault(path: string, params: Record<string, string | number>): Promise<void> {
-  const q = new URLSearchParams({
-    path,
-    ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
-  });
-  const r = await fetch(`${origin}/__fixture/fault?${q}`, { method: "PUT" });
-  if (!r.ok) throw new Error(`fault failed: ${r.status}`);
-  await r.arrayBuffer();
-}
+const setFault = (path: string, params: Record<string, string | number>) => faultPage(path, params);
 
 /** Only these listings are due at `at`, the first most overdue. */
 async function onlyDue(at: number, ...ids: string[]): Promise<void> {
@@ -335,7 +327,9 @@ describe("Retry-After and 429", () => {
     const host = await env.DB.prepare("SELECT blocked_until FROM hosts WHERE host = ?")
       .bind(HOST)
       .first<{ blocked_until: number }>();
-    expect(host!.blocked_until).toBe(T + 30_000);
+    // Counted from the answer (when its error was recorded), which came at or after T.
+    expect(run.errorMessages[0]!.at).toBeGreaterThanOrEqual(T);
+    expect(host!.blocked_until).toBe(run.errorMessages[0]!.at + 30_000);
 
     T = nextClock();
     await resetFixture();

@@ -12,6 +12,15 @@ export interface TestServers {
   hub: FakeHub;
   /** 30 small hosts with 10 feeds each, for the queue tests. */
   farm: Farm;
+  /**
+   * Copies of a site of their own for test files that fault its pages while the Worker reads it
+   * (files run in parallel; faults on the shared copy would reach the others): OWN_SITES.
+   */
+  ownSites: FixtureServer[];
+  /** 4 hosts with 2 feeds and a listing each, for the bot challenge tests. */
+  faultFarm: Farm;
+  /** 6 hosts with 2 feeds and a listing each that publish as the soak test goes on. */
+  soakFarm: Farm;
   close(): Promise<void>;
 }
 
@@ -37,6 +46,13 @@ export const FIXTURE_SITES = [
   "rdf-cp1251",
 ];
 
+/** Test files with a copy of a site of their own: [file, site] (see ownSites). */
+export const OWN_SITES: [string, string][] = [
+  ["answer-clock", "eurasianet"],
+  ["interrupted", "eurasianet"],
+  ["sources", "civil-ge"],
+];
+
 /** The Worker var that points each configured source at its fixture copy. */
 export const SOURCE_VARS: Record<string, string> = SOURCE_SITES;
 
@@ -46,16 +62,23 @@ type Holder = { [KEY]?: Promise<TestServers> };
 export function testServers(): Promise<TestServers> {
   const holder = globalThis as Holder;
   holder[KEY] ??= (async () => {
-    const [sites, hub, farm] = await Promise.all([
+    const [sites, hub, farm, faultFarm, soakFarm, ...ownSites] = await Promise.all([
       startFixtureServer({ sites: FIXTURE_SITES }),
       startFakeHub(),
       startFarm({ hosts: 30, feedsPerHost: 10 }),
+      startFarm({ hosts: 4, feedsPerHost: 2, htmlListing: true, validators: true }),
+      startFarm({ hosts: 6, feedsPerHost: 2, htmlListing: true, validators: true, growEvery: 10 }),
+      ...OWN_SITES.map(([, site]) => startFixtureServer({ sites: [site] })),
     ]);
     return {
       sites,
       hub,
       farm,
-      close: async () => void (await Promise.all([sites.close(), hub.close(), farm.close()])),
+      faultFarm,
+      soakFarm,
+      ownSites,
+      close: async () =>
+        void (await Promise.all([sites, hub, farm, faultFarm, soakFarm, ...ownSites].map((server) => server.close()))),
     };
   })();
   return holder[KEY];

@@ -6,6 +6,8 @@
 import { BudgetExhausted, type SubrequestBudget } from "./budget";
 import { decodeBody } from "./decode";
 
+import { describeChallenge, detectChallenge, refusalChallenge } from "./challenge";
+
 export interface FetchOptions {
   userAgent: string;
   timeoutMs: number;
@@ -39,10 +41,14 @@ export type FetchErrorCode =
   | "robots"
   | "empty_body"
   | "selector_miss"
-  | "not_a_feed";
+  | "not_a_feed"
+  | "challenge";
 
 /** A fetch that failed in a way an operator should read; `status` is set for HTTP errors. */
 export class FetchError extends Error {
+  /** When the failure was known on the run clock (set by the polite client): waits count from it. */
+  answeredAt: number | null = null;
+
   constructor(
     message: string,
     readonly url: string,
@@ -137,7 +143,11 @@ async function readResponse(
     return { kind: "not-modified", url, status: 304 };
   }
   if (!response.ok) {
-    await response.body?.cancel();
+    const challenge = await refusalChallenge(response, deadline);
+    if (challenge) {
+      const retryAfter = response.headers.get("retry-after");
+      throw new FetchError(describeChallenge(challenge), url, response.status, retryAfter, "challenge");
+    }
     throw new FetchError(
       `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`,
       url,
@@ -164,6 +174,9 @@ async function readResponse(
   } catch (err) {
     throw new FetchError(err instanceof Error ? err.message : String(err), url, response.status, null, "charset");
   }
+  // A 200 can be a challenge too (a JavaScript interstitial): named, never parsed as the page.
+  const challenge = detectChallenge(response.status, response.headers, body);
+  if (challenge) throw new FetchError(describeChallenge(challenge), url, response.status, null, "challenge");
   return {
     kind: "ok",
     url,

@@ -18,7 +18,7 @@ export const ROBOTS_TTL_MS = 24 * 3600_000;
 const ROBOTS_MAX_BYTES = 512 * 1024;
 /** A Crawl-delay above this is held to it, so one site cannot stall a whole run. */
 export const MAX_CRAWL_DELAY_MS = 30_000;
-/** A 429 without Retry-After blocks its host this long. */
+/** A 429 (or a bot challenge) without Retry-After blocks its host this long. */
 export const DEFAULT_THROTTLE_MS = 30 * 60_000;
 /** A Retry-After further out than this is held to it. */
 export const MAX_RETRY_AFTER_MS = 7 * 24 * 3600_000;
@@ -27,8 +27,13 @@ export interface PoliteClientOptions {
   db: D1Database;
   budget: SubrequestBudget;
   fetch: FetchOptions;
-  /** The run's clock (ms): robots expiry and host blocks are kept on it. */
-  now: number;
+  /**
+   * The run clock (ms): robots expiry and host blocks are kept on it, read when an answer
+   * arrives, so a Retry-After counts from the answer, not from the run's start.
+   */
+  clock: () => number;
+  /** Called after every answer (or failed request): the run's sign of life. */
+  onAnswer?: () => Promise<void>;
   /** Least time between two requests to one host, wall clock. */
   minIntervalMs: number;
   /** Wall-clock time after which no new request starts. */
@@ -51,7 +56,7 @@ export class PoliteClient {
   ) {}
 
   static async create(o: PoliteClientOptions): Promise<PoliteClient> {
-    return new PoliteClient(o, await blockedHosts(o.db, o.now));
+    return new PoliteClient(o, await blockedHosts(o.db, o.clock()));
   }
 
   get budget(): SubrequestBudget {
@@ -61,7 +66,7 @@ export class PoliteClient {
   /** When a host may be asked again (run clock), or null when it is not blocked. */
   blockedUntil(host: string): number | null {
     const until = this.blocked.get(host);
-    return until !== undefined && until > this.o.now ? until : null;
+    return until !== undefined && until > this.o.clock() ? until : null;
   }
 
   /**
@@ -81,8 +86,14 @@ export class PoliteClient {
     }
     await this.pace(host, robots.rules);
     try {
-      return await politeFetch(url, this.o.budget, { ...this.o.fetch, ...extra });
+      const result = await politeFetch(url, this.o.budget, { ...this.o.fetch, ...extra });
+      await this.o.onAnswer?.();
+      return result;
     } catch (err) {
+      if (err instanceof FetchError) {
+        err.answeredAt = this.o.clock();
+        await this.o.onAnswer?.();
+      }
       throw await this.noteThrottling(err, host);
     }
   }
@@ -109,25 +120,34 @@ export class PoliteClient {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
-  /** A 429, or a 503 with Retry-After, blocks the host; the error says until when. */
+  /**
+   * A 429, a 503 with Retry-After, or a bot challenge blocks the host; the error says until when. The wait counts
+   * from now, when the answer arrived (an HTTP-date is absolute: its distance from the wall clock
+   * is added to the run clock).
+   */
   private async noteThrottling(err: unknown, host: string): Promise<unknown> {
-    if (!(err instanceof FetchError) || err.status === null) return err;
-    const throttled = err.status === 429 || (err.status === 503 && err.retryAfter !== null);
-    if (!throttled) return err;
+    if (!isThrottling(err)) return err;
     const asked = retryAfterMs(err.retryAfter, Date.now());
     const waitMs = Math.min(asked ?? DEFAULT_THROTTLE_MS, MAX_RETRY_AFTER_MS);
-    const until = this.o.now + waitMs;
+    const answeredAt = err.answeredAt ?? this.o.clock();
+    const until = answeredAt + waitMs;
     const said = err.retryAfter ? `Retry-After: ${err.retryAfter}` : "no Retry-After, waiting the default 30 min";
-    const reason = `HTTP ${err.status} (${said})`;
+    const challenge = err.code === "challenge";
+    const reason = `${challenge ? err.message : `HTTP ${err.status}`} (${said})`;
     this.blocked.set(host, Math.max(this.blocked.get(host) ?? 0, until));
     await blockHost(this.o.db, host, until, reason);
-    return new FetchError(
-      `${err.message}: ${host} asked Caravan to slow down (${said}); nothing is fetched from it before ${new Date(until).toISOString()}`,
+    const before = new Date(until).toISOString();
+    const noted = new FetchError(
+      challenge
+        ? `${err.message}; ${host} is backed off like after a 429 (${said}): nothing is fetched from it before ${before}`
+        : `${err.message}: ${host} asked Caravan to slow down (${said}); nothing is fetched from it before ${before}`,
       err.url,
       err.status,
       err.retryAfter,
       err.code,
     );
+    noted.answeredAt = answeredAt;
+    return noted;
   }
 
   private robotsFor(url: URL, host: string): Promise<HostRobots> {
@@ -142,7 +162,7 @@ export class PoliteClient {
   }
 
   private async loadRobots(url: URL, host: string): Promise<HostRobots> {
-    const cached = await cachedRobots(this.o.db, host, this.o.now);
+    const cached = await cachedRobots(this.o.db, host, this.o.clock());
     if (cached) return { rules: cached.rules, unreachable: null };
     this.checkCanStart(host);
     await this.pace(host, ALLOW_ALL);
@@ -165,7 +185,8 @@ export class PoliteClient {
         failure.status !== null &&
         failure.status >= 400 &&
         failure.status < 500 &&
-        failure.status !== 429
+        failure.status !== 429 &&
+        failure.code !== "challenge"
       ) {
         // RFC 9309 §2.3.1.3: no robots.txt (4xx) means no restrictions.
         rules = ALLOW_ALL;
@@ -177,9 +198,19 @@ export class PoliteClient {
         return { rules: DISALLOW_ALL, unreachable: what };
       }
     }
-    await saveRobots(this.o.db, host, rules, status, this.o.now, this.o.now + ROBOTS_TTL_MS);
+    const at = this.o.clock();
+    await saveRobots(this.o.db, host, rules, status, at, at + ROBOTS_TTL_MS);
     return { rules, unreachable: null };
   }
+}
+
+/**
+ * An answer that asks Caravan to wait: a 429, a 503 with Retry-After, or a bot challenge (retrying
+ * sooner would only meet the challenge again, and can get a crawler banned).
+ */
+export function isThrottling(err: unknown): err is FetchError & { status: number } {
+  if (!(err instanceof FetchError) || err.status === null) return false;
+  return err.status === 429 || (err.status === 503 && err.retryAfter !== null) || err.code === "challenge";
 }
 
 /**
