@@ -8,7 +8,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
-import { DEFAULT_THROTTLE_MS } from "../../src/ingest/politeness";
+import { DEFAULT_THROTTLE_MS } from "../../src/ingest/fetch/polite";
 import { runIngest } from "../../src/ingest/run";
 import { shippedSource } from "../../src/sources";
 import { CHALLENGES } from "../fixtures/challenges.mjs";

@@ -1,6 +1,6 @@
 /** Bot challenges named by vendor from an answer's status, headers and first bytes. */
 import { describe, expect, it } from "vitest";
-import { describeChallenge, detectChallenge } from "../../src/ingest/challenge";
+import { describeChallenge, detectChallenge } from "../../src/ingest/fetch/challenge";
 import { CHALLENGES } from "../fixtures/challenges.mjs";
 
 const detect = (status: number, headers: Record<string, string>, body: string) =>

@@ -4,9 +4,8 @@
  * counted against the invocation's subrequest budget and loops are caught.
  */
 import { BudgetExhausted, type SubrequestBudget } from "./budget";
-import { decodeBody } from "./decode";
-
 import { describeChallenge, detectChallenge, refusalChallenge } from "./challenge";
+import { decodeBody } from "./decode";
 
 export interface FetchOptions {
   userAgent: string;
