@@ -20,6 +20,7 @@ import { figure, machineLine, markdownTable, textTable, unavailable, writeJson }
 import { stopAll, track } from "./lib/resources.mjs";
 import { startupFigure } from "./lib/startup.mjs";
 import { throughputFigures } from "./lib/throughput.mjs";
+import { wireFigures } from "./lib/wire.mjs";
 import { startWorker } from "./lib/workers.mjs";
 
 /** The whole run may not take longer than this; past it everything is stopped and the run fails. */
@@ -35,6 +36,8 @@ const failures = [];
  * the run goes on with the next section.
  */
 async function section(title, placeholders, fn) {
+  // BENCH_ONLY=words runs only the sections whose title contains them (to check one piece).
+  if (process.env.BENCH_ONLY && !title.includes(process.env.BENCH_ONLY)) return;
   log(`▸ ${title}`);
   const t0 = Date.now();
   try {
@@ -121,6 +124,21 @@ async function main() {
     "cached feed throughput (Miniflare, direct workerd sockets, autocannon)",
     [["feed.rps_ratio", "cached feed req/s ÷ constant Worker req/s", { op: ">=", value: 0.8 }]],
     () => throughputFigures(bundle.path, benchWorker.url, log),
+  );
+
+  await section(
+    "compressed feeds on the wire (Miniflare, direct workerd sockets)",
+    [
+      ["wire.rss_br_bytes", "bytes per poll, 50-item feed, RSS: none / gzip / br"],
+      ["wire.atom_br_bytes", "bytes per poll, 50-item feed, Atom: none / gzip / br"],
+      ["wire.json_br_bytes", "bytes per poll, 50-item feed, JSON Feed: none / gzip / br"],
+      [
+        "wire.br_rps_ratio",
+        "cached feed, brotli: req/s ÷ constant Worker with the same bytes",
+        { op: ">=", value: 0.8 },
+      ],
+    ],
+    () => wireFigures(bundle.path, log),
   );
 
   await section("ingest end to end", [["ingest.items_per_second", "items ingested per second, end to end"]], () =>

@@ -1,5 +1,6 @@
 import type { Env } from "./env";
 import { createApp } from "./http/app";
+import { compressTextAnswer } from "./http/compression";
 import { hotFeedResponse } from "./http/hot-feeds";
 import { consumeListingBatch, enqueueDueListings } from "./ingest/queue";
 import { runIngest } from "./ingest/run";
@@ -8,7 +9,9 @@ const app = createApp();
 
 export default {
   // A feed poll this isolate can answer from memory skips routing entirely (see hot-feeds.ts).
-  fetch: (request, env, ctx) => hotFeedResponse(request) ?? app.fetch(request, env, ctx),
+  // Other text answers leave compressed when the client takes it (feeds come out encoded).
+  fetch: async (request, env, ctx) =>
+    hotFeedResponse(request) ?? compressTextAnswer(request, await app.fetch(request, env, ctx)),
 
   // With a QUEUE binding the cron only enqueues what is due; without one it reads, within budget.
   async scheduled(_controller, env) {

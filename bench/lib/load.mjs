@@ -7,10 +7,11 @@ import { BENCH } from "./paths.mjs";
 /** Same settings for every target, so the figures compare. */
 export const LOAD = { connections: 10, pipelining: 1 };
 
-function cannon(url, seconds) {
+function cannon(url, seconds, headers = {}) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections: LOAD.connections, pipelining: LOAD.pipelining, duration: seconds }, (err, result) =>
-      err ? reject(err) : resolve(result),
+    autocannon(
+      { url, headers, connections: LOAD.connections, pipelining: LOAD.pipelining, duration: seconds },
+      (err, result) => (err ? reject(err) : resolve(result)),
     );
   });
 }
@@ -19,12 +20,13 @@ function cannon(url, seconds) {
  * Requests per second one URL sustains: a warm-up run, then the measured run. Any error or
  * non-2xx answer fails the figure, since a fast error page would otherwise look like throughput.
  * With `cpuSeconds` (the server process's CPU clock), also the server's CPU time per request,
- * which depends less than req/s on what else the machine is doing.
+ * which depends less than req/s on what else the machine is doing. `headers` go with every
+ * request (Accept-Encoding, for the compressed figures).
  */
-export async function requestsPerSecond(url, seconds, warmupSeconds, cpuSeconds = () => null) {
-  if (warmupSeconds > 0) await cannon(url, warmupSeconds);
+export async function requestsPerSecond(url, seconds, warmupSeconds, cpuSeconds = () => null, headers = {}) {
+  if (warmupSeconds > 0) await cannon(url, warmupSeconds, headers);
   const cpuBefore = cpuSeconds();
-  const r = await cannon(url, seconds);
+  const r = await cannon(url, seconds, headers);
   const cpuAfter = cpuSeconds();
   if (r.errors > 0 || r.timeouts > 0 || r.non2xx > 0) {
     throw new Error(`load test of ${url}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx answers`);
@@ -68,4 +70,28 @@ export function startStaticServer(bodyFile, headers) {
       });
     });
   });
+}
+
+export const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/**
+ * `count` rounds of the real Worker against the constant one, alternating which goes first
+ * (C R, R C, C R…) so a busy moment of the machine falls on both alike. `measure(which, round)`
+ * returns one requestsPerSecond result; `each(round, index)` sees every round as it ends.
+ */
+export async function alternatingRounds(count, measure, each = () => {}) {
+  const rounds = [];
+  for (let r = 0; r < count; r++) {
+    const order = r % 2 === 0 ? ["constant", "real"] : ["real", "constant"];
+    const round = {};
+    for (const which of order) round[which] = await measure(which, r);
+    round.ratio = round.real.rps / round.constant.rps;
+    each(round, r);
+    rounds.push(round);
+  }
+  return rounds;
 }

@@ -3,7 +3,7 @@
 // a plain Node server with the same bytes as the reference for "no Worker runtime at all".
 import { readFileSync, writeFileSync } from "node:fs";
 import { startFixtureServer } from "../../test/fixtures/server.mjs";
-import { LOAD, requestsPerSecond, startStaticServer } from "./load.mjs";
+import { alternatingRounds, LOAD, median, requestsPerSecond, startStaticServer } from "./load.mjs";
 import { benchTask } from "./micro.mjs";
 import { BENCH, TMP } from "./paths.mjs";
 import { profileUnderLoad } from "./profile.mjs";
@@ -24,12 +24,6 @@ const ROUNDS = 3;
 const RATIO_TARGET = 0.8;
 const PROFILE_SECONDS = 3;
 const ROUND_SECONDS = 4;
-
-const median = (v) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * The real Worker, seeded (one ingest run of Eurasianet over the fixture site) and with FEED_PATH
@@ -111,24 +105,22 @@ export function throughputFigures(workerScript, benchUrl, log) {
     log(
       `  load: ${LOAD.connections} connections, ${ROUNDS} rounds of ${ROUND_SECONDS} s per Worker, ${Buffer.byteLength(body)} bytes per answer`,
     );
-    const rounds = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const order = r % 2 === 0 ? ["constant", "real"] : ["real", "constant"];
-      const round = {};
-      for (const which of order) {
+    const rounds = await alternatingRounds(
+      ROUNDS,
+      (which, r) => {
         const target = which === "real" ? real : constant;
-        round[which] = await requestsPerSecond(target.url, ROUND_SECONDS, r === 0 ? 2 : 1, target.worker.cpuSeconds);
-      }
-      round.ratio = round.real.rps / round.constant.rps;
-      round.cpuRatio = cpuRatio(round);
-      log(
-        `  round ${r + 1}: real ${Math.round(round.real.rps)} req/s, constant ${Math.round(round.constant.rps)} req/s, ratio ${round.ratio.toFixed(2)}` +
-          (round.cpuRatio === null
-            ? ""
-            : `; workerd CPU per request ${cpuText(round.real)} vs ${cpuText(round.constant)} µs, ratio ${round.cpuRatio.toFixed(2)}`),
-      );
-      rounds.push(round);
-    }
+        return requestsPerSecond(target.url, ROUND_SECONDS, r === 0 ? 2 : 1, target.worker.cpuSeconds);
+      },
+      (round, r) => {
+        round.cpuRatio = cpuRatio(round);
+        log(
+          `  round ${r + 1}: real ${Math.round(round.real.rps)} req/s, constant ${Math.round(round.constant.rps)} req/s, ratio ${round.ratio.toFixed(2)}` +
+            (round.cpuRatio === null
+              ? ""
+              : `; workerd CPU per request ${cpuText(round.real)} vs ${cpuText(round.constant)} µs, ratio ${round.cpuRatio.toFixed(2)}`),
+        );
+      },
+    );
     const staticRun = await requestsPerSecond(`${server.url}${FEED_PATH}`, ROUND_SECONDS, 1);
 
     const [hit, readConfig, responseOnly, responseFromBytes] = await benchTask(benchUrl, "/time", { task: "feed-hit" });

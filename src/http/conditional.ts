@@ -1,3 +1,5 @@
+import { identityEtag } from "./compression";
+
 /**
  * Conditional GET (RFC 9110 §13). If-None-Match wins over If-Modified-Since; a date the client
  * sends back is compared with <=, since readers echo Last-Modified verbatim or a later time.
@@ -6,8 +8,9 @@ export function isNotModified(request: Request, etag: string, lastModified: stri
   const ifNoneMatch = request.headers.get("if-none-match");
   if (ifNoneMatch !== null) {
     if (ifNoneMatch.trim() === "*") return true;
-    const wanted = stripWeak(etag);
-    return ifNoneMatch.split(",").some((tag) => stripWeak(tag.trim()) === wanted);
+    // Every encoding of a representation is a match: a client that got "abc-gzip" has "abc".
+    const wanted = identityEtag(stripWeak(etag));
+    return ifNoneMatch.split(",").some((tag) => identityEtag(stripWeak(tag.trim())) === wanted);
   }
   const ifModifiedSince = request.headers.get("if-modified-since");
   if (ifModifiedSince !== null && lastModified !== null) {

@@ -17,6 +17,7 @@ import {
   versionOf,
 } from "../store/feed-cache";
 import { cursorAfter, encodeCursor, queryItems } from "../store/query";
+import { encodeBoth, varyOnEncoding } from "./compression";
 import { clip, errorResponse, HttpError } from "./errors";
 import { canonicalQuery, type FeedQueryParams, parseFeedQuery } from "./feed-query";
 import { feedMatchExpression } from "./feed-search";
@@ -86,7 +87,7 @@ export async function serveFeed(
   const headers: Record<string, string> = {
     ...(html ? HTML_PAGE_HEADERS : { "content-type": contentTypeOf(format) }),
     "cache-control": `public, max-age=${config.FEED_TTL_MINUTES * 60}`,
-    vary: NEGOTIATION_VARY,
+    vary: varyOnEncoding(NEGOTIATION_VARY),
     ...CORS_HEADERS,
   };
 
@@ -160,9 +161,12 @@ async function renderFeed(
     doc.updated,
     items.map((i) => [i.id, i.updatedAt]),
   ]);
+  const body = utf8.encode(text);
   return {
     version,
-    body: utf8.encode(text),
+    body,
+    // Compressed once here, with the rendering, not on every answer.
+    ...encodeBoth(body),
     etag: `"${await sha256Hex(fingerprint, 16)}"`,
     lastModified: new Date(doc.updated).toUTCString(),
     contentType: html ? HTML_CONTENT_TYPE : contentTypeOf(format),

@@ -1,4 +1,5 @@
 import { type CachedFeed, peekCachedFeed, peekFeedVersions, versionOf } from "../store/feed-cache";
+import { chooseCoding, clientAcceptEncoding, encodedEtag } from "./compression";
 import { isNotModified } from "./conditional";
 import { wantsHtml } from "./negotiate";
 
@@ -57,15 +58,22 @@ export function hotFeedResponse(request: Request): Response | null {
   return feedResponse(request, cached, representation.headers, "hit");
 }
 
-/** The answer to a feed request from a rendering: 304 when the client has it, else the body. */
+/**
+ * The answer to a feed request from a rendering: 304 when the client has it, else the body in
+ * the encoding the client takes best (already compressed: sent as is, `encodeBody: "manual"`).
+ */
 export function feedResponse(
   request: Request,
   cached: CachedFeed,
   base: Record<string, string>,
   state: string,
 ): Response {
-  const headers: Record<string, string> = { ...base, etag: cached.etag, "x-caravan-cache": state };
+  const coding = chooseCoding(clientAcceptEncoding(request));
+  const headers: Record<string, string> = { ...base, etag: encodedEtag(cached.etag, coding), "x-caravan-cache": state };
   if (cached.lastModified) headers["last-modified"] = cached.lastModified;
   if (isNotModified(request, cached.etag, cached.lastModified)) return new Response(null, { status: 304, headers });
-  return new Response(request.method === "HEAD" ? null : cached.body, { status: 200, headers });
+  if (coding === null) return new Response(request.method === "HEAD" ? null : cached.body, { status: 200, headers });
+  headers["content-encoding"] = coding;
+  const body = coding === "br" ? cached.br : cached.gzip;
+  return new Response(request.method === "HEAD" ? null : body, { status: 200, headers, encodeBody: "manual" });
 }

@@ -16,6 +16,9 @@
  * than serving the bytes (the cached-feed figures of `npm run bench`). In KV the bytes are the value
  * and the rest of the entry is the key's metadata, rather than the body quoted inside a JSON
  * document (which escaped every quote of a feed on each write and unescaped it on each read).
+ * Its gzip and brotli encodings, made once with it, are kept beside it: in KV the value is the
+ * three byte strings one after the other and the metadata says where each ends, so caching a
+ * rendering stays one write.
  */
 import * as z from "zod";
 
@@ -24,6 +27,9 @@ export interface CachedFeed {
   version: string;
   /** The rendering, UTF-8. */
   body: Uint8Array;
+  /** The same bytes gzip-encoded, and brotli-encoded (http/compression.ts). */
+  gzip: Uint8Array;
+  br: Uint8Array;
   etag: string;
   /** RFC 1123 date of the newest item change, or null for an empty feed. */
   lastModified: string | null;
@@ -42,6 +48,8 @@ const CachedFeedMetadata = z.object({
   etag: z.string(),
   lastModified: z.string().nullable(),
   contentType: z.string(),
+  /** Byte lengths of the identity, gzip and brotli parts of the value, in that order. */
+  parts: z.tuple([z.int().min(0), z.int().min(0), z.int().min(0)]),
 });
 type CachedFeedMetadata = z.infer<typeof CachedFeedMetadata>;
 
@@ -93,7 +101,15 @@ export async function getCachedFeed(
   const { value, metadata } = await kv.getWithMetadata<unknown>(cacheKey, "arrayBuffer");
   const fields = CachedFeedMetadata.safeParse(metadata);
   if (value === null || !fields.success) return null;
-  const stored: CachedFeed = { ...fields.data, body: new Uint8Array(value) };
+  const { parts, ...rest } = fields.data;
+  const [identity, gzip, br] = parts;
+  if (identity + gzip + br !== value.byteLength) return null;
+  const stored: CachedFeed = {
+    ...rest,
+    body: new Uint8Array(value, 0, identity),
+    gzip: new Uint8Array(value, identity, gzip),
+    br: new Uint8Array(value, identity + gzip, br),
+  };
   remember(cacheKey, stored);
   return stored;
 }
@@ -106,8 +122,13 @@ export async function putCachedFeed(kv: KVNamespace, cacheKey: string, feed: Cac
       etag: feed.etag,
       lastModified: feed.lastModified,
       contentType: feed.contentType,
+      parts: [feed.body.byteLength, feed.gzip.byteLength, feed.br.byteLength],
     };
-    await kv.put(cacheKey, feed.body, { expirationTtl: ENTRY_TTL_SECONDS, metadata });
+    const value = new Uint8Array(feed.body.byteLength + feed.gzip.byteLength + feed.br.byteLength);
+    value.set(feed.body, 0);
+    value.set(feed.gzip, feed.body.byteLength);
+    value.set(feed.br, feed.body.byteLength + feed.gzip.byteLength);
+    await kv.put(cacheKey, value, { expirationTtl: ENTRY_TTL_SECONDS, metadata });
   } catch (err) {
     // KV allows one write per second per key: a burst of misses after an invalidation races
     // here. The rendering is in the memo and the next miss writes it again; say so, and go on.

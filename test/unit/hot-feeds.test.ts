@@ -1,5 +1,7 @@
 import { env } from "cloudflare:test";
+import { brotliDecompressSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { encodeBoth } from "../../src/http/compression";
 import { hotFeedResponse, rememberFeedRoute } from "../../src/http/hot-feeds";
 import {
   clearFeedMemo,
@@ -17,9 +19,11 @@ describe("the hot path for feed polls", () => {
 
     await invalidateFeeds(env.DB, env.CACHE, ["country:georgia"], "v1");
     await readFeedVersions(env.CACHE);
+    const bytes = new TextEncoder().encode("<feed/>");
     await putCachedFeed(env.CACHE, "k", {
       version: "v1",
-      body: new TextEncoder().encode("<feed/>"),
+      body: bytes,
+      ...encodeBoth(bytes),
       etag: '"e1"',
       lastModified: "Wed, 20 May 2026 04:00:00 GMT",
       contentType: "application/atom+xml",
@@ -37,6 +41,14 @@ describe("the hot path for feed polls", () => {
     // The memo's bytes are copied into each response, not handed over: the next hit has them too.
     expect(await hotFeedResponse(new Request(url))!.text()).toBe("<feed/>");
     expect(hotFeedResponse(new Request(url, { headers: { "if-none-match": '"e1"' } }))!.status).toBe(304);
+    // The kept brotli bytes for a client that takes them, with the encoding's own ETag; the
+    // ETag it then sends back is a match too.
+    const br = hotFeedResponse(new Request(url, { headers: { "accept-encoding": "gzip, deflate, br" } }))!;
+    expect(br.headers.get("content-encoding")).toBe("br");
+    expect(br.headers.get("etag")).toBe('"e1-br"');
+    expect(new TextDecoder().decode(brotliDecompressSync(new Uint8Array(await br.arrayBuffer())))).toBe("<feed/>");
+    const again = new Request(url, { headers: { "accept-encoding": "br", "if-none-match": '"e1-br"' } });
+    expect(hotFeedResponse(again)!.status).toBe(304);
     expect(hotFeedResponse(new Request(url, { method: "POST" }))).toBeNull();
     expect(hotFeedResponse(new Request(`${url}?limit=5`))).toBeNull();
     // A browser's navigation wants the HTML page, which this isolate has not rendered yet.
@@ -65,16 +77,28 @@ describe("renderings in KV", () => {
   it("keep the UTF-8 bytes as the value and the rest as metadata, and read back the same", async () => {
     clearFeedMemo();
     const body = new TextEncoder().encode('{"title":"Грузия — «новости»","items":[]}');
-    const feed = { version: "v7", body, etag: '"e7"', lastModified: null, contentType: "application/feed+json" };
+    const encoded = encodeBoth(body);
+    const feed = {
+      version: "v7",
+      body,
+      ...encoded,
+      etag: '"e7"',
+      lastModified: null,
+      contentType: "application/feed+json",
+    };
     await putCachedFeed(env.CACHE, "feed:kv-test", feed);
 
+    // One value: the UTF-8 bytes, then their gzip and brotli encodings; the metadata says where.
     const stored = await env.CACHE.getWithMetadata("feed:kv-test", "arrayBuffer");
-    expect(new Uint8Array(stored.value!)).toEqual(body);
+    const value = new Uint8Array(stored.value!);
+    expect(value.subarray(0, body.byteLength)).toEqual(body);
+    expect(value.byteLength).toBe(body.byteLength + encoded.gzip.byteLength + encoded.br.byteLength);
     expect(stored.metadata).toEqual({
       version: "v7",
       etag: '"e7"',
       lastModified: null,
       contentType: "application/feed+json",
+      parts: [body.byteLength, encoded.gzip.byteLength, encoded.br.byteLength],
     });
 
     clearFeedMemo();
@@ -98,5 +122,9 @@ describe("renderings in KV", () => {
     expect(await getCachedFeed(env.CACHE, "feed:old-format", "v1")).toBeNull();
     await env.CACHE.put("feed:bad-metadata", "<feed/>", { metadata: { version: 1 } });
     expect(await getCachedFeed(env.CACHE, "feed:bad-metadata", "1")).toBeNull();
+    // The previous layout (the bytes alone, no encodings beside them) is rendered again too.
+    const previous = { version: "1", etag: '"e"', lastModified: null, contentType: "application/atom+xml" };
+    await env.CACHE.put("feed:no-encodings", "<feed/>", { metadata: previous });
+    expect(await getCachedFeed(env.CACHE, "feed:no-encodings", "1")).toBeNull();
   });
 });
