@@ -4,6 +4,7 @@
  * source's time zone and stored in UTC, the primary language, a body D1 can hold.
  */
 import type { Source } from "../model/source";
+import { stripBoilerplate } from "./boilerplate";
 import { itemIdFor } from "./canonical";
 import { parseSourceDate } from "./dates";
 import { htmlToText } from "./sanitize";
@@ -35,7 +36,7 @@ export async function normalizeStory(
       id,
       url: parts.url,
       title: plainText(parts.title) || parts.url,
-      summary: parts.summary === null ? null : plainText(parts.summary) || null,
+      summary: parts.summary === null ? null : stripBoilerplate(plainText(parts.summary)) || null,
       contentHtml,
       authors: dedupe(parts.authors.map(plainText).filter((a) => a !== "")),
       publishedAt,

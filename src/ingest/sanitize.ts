@@ -1,3 +1,4 @@
+import { stripBoilerplate } from "./boilerplate";
 import { cleanText, escapeAttribute, escapeRawAttribute, escapeRawText } from "./html/entities";
 import { onElementEnd, VOID_ELEMENTS } from "./html/spec";
 import { HTTP_SCHEMES, imageUrl, LINK_SCHEMES, resolveUrl } from "./html/urls";
@@ -461,7 +462,8 @@ const MAX_SUMMARY_CHARS = 600;
 export async function sanitizeStory(draft: StoryDraft): Promise<StoryParts> {
   const { summary, body, ...rest } = draft;
   const contentHtml = body ? await sanitizeHtml(body.html, body.baseUrl) : null;
-  const fromHtml = !summary.text && summary.html ? clipSummary(await htmlToText(summary.html)) : null;
+  // Site boilerplate goes before the cut, so a long excerpt cannot leave half a footer behind.
+  const fromHtml = !summary.text && summary.html ? clipSummary(stripBoilerplate(await htmlToText(summary.html))) : null;
   return { ...rest, contentHtml, summary: summary.text || fromHtml || summary.fallback || null };
 }
 

@@ -119,6 +119,23 @@ describe("one scheduled ingest over every kind of source", () => {
     expect(dupes.results).toEqual([]);
   });
 
+  it("OC Media summaries lose WordPress's 'appeared first on' footer and its […] marker", async () => {
+    const summaries = await Promise.all(
+      [
+        "/georgian-farmers-protest-as-hazelnut-prices-collapse/",
+        "/dagestan-court-jails-journalist-for-extremism/",
+        "/armenia-and-azerbaijan-agree-to-reopen-a-border-crossing-near-ijevan/",
+        "/opinion-abkhazias-power-cuts-are-a-political-problem/",
+      ].map(async (path) => (await item("oc-media", path))!.summary),
+    );
+    expect(summaries).toEqual([
+      "Hazelnut growers in Samegrelo blocked the Zugdidi highway for three hours, saying buyers now offer less than it costs to harvest.",
+      "A court in Makhachkala sentenced a local reporter to six years on charges his colleagues call retaliation for his coverage of land disputes.",
+      "The two governments said the crossing would open to freight first and to people ‘within months’.",
+      "Rolling blackouts are back in Sukhumi, and the reasons are not only technical.",
+    ]);
+  });
+
   it("maps Atom entries onto countries, regions and topics, with xml:base links", async () => {
     const train = (await item("atom-feed", "/blog/2026/09/night-train"))!;
     expect(train.title).toBe("Almaty & Bishkek agree on a night train");
