@@ -149,18 +149,11 @@ export function registerApiRoutes(app: Hono<AppEnv>): void {
   );
 }
 
-/**
- * Which rows a query selects. A kind filtered on exactly one slug becomes the base term, so the
- * query walks that feed's index instead of every item (country first: usually the fewest rows).
- */
+/** Which rows a query selects (the store picks which filter drives the walk). */
 function itemFilter(q: ItemsQuery): ItemFilter {
-  const order: TermKind[] = ["country", "topic", "region", "source"];
-  const baseKind = order.find((k) => q.terms[k]?.length === 1) ?? null;
-  const terms = { ...q.terms };
-  if (baseKind) delete terms[baseKind];
   return {
-    base: baseKind ? { kind: baseKind, slug: q.terms[baseKind]![0]! } : null,
-    terms,
+    base: null,
+    terms: q.terms,
     languages: q.languages,
     since: q.since,
     until: q.until,

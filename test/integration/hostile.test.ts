@@ -13,6 +13,7 @@ import { itemIdFor } from "../../src/ingest/canonical";
 import { runIngest } from "../../src/ingest/run";
 import { getItem } from "../../src/store/items";
 import { fixturePage, origin, overridePage, resetFixture } from "../helpers/fixture";
+import { prng } from "../helpers/prng";
 
 const TOKEN = (env as unknown as { ADMIN_TOKEN: string }).ADMIN_TOKEN;
 const ENV = { ...env, HOST_MIN_INTERVAL_MS: "0", SUBREQUEST_BUDGET: "200" };
@@ -275,18 +276,6 @@ function expectFormatting(html: string): void {
 
 // ---------------------------------------------------------------------------------------------
 // Request fuzz.
-
-/** mulberry32: a small seeded PRNG, so a failing request can be reproduced from the seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED_VALUE = 0xc0ffee;
 const REQUESTS = 600;
