@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { lazy } from "./model/lazy";
 import type { ListingMessage } from "./model/queue";
 
 /** Bindings and vars the Worker is deployed with (wrangler.toml). */
@@ -27,32 +28,37 @@ export interface Env {
 const intVar = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
-/** Operator settings, read from vars so they can change per environment without a code change. */
-export const Config = z.object({
-  /** Shown in the User-Agent so site owners can reach whoever runs this instance. */
-  CONTACT_URL: z.url().default("https://github.com/caravan-feeds/caravan"),
-  /** Fetches one invocation may make (the free plan allows 50 subrequests; keep a margin). */
-  SUBREQUEST_BUDGET: intVar(45, 1, 1000),
-  FETCH_TIMEOUT_MS: intVar(10_000, 100, 60_000),
-  MAX_RESPONSE_BYTES: intVar(5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
-  /** The cron period: feeds tell readers to cache this long (Cache-Control max-age, RSS <ttl>). */
-  FEED_TTL_MINUTES: intVar(15, 1, 1440),
-  /** Items published longer ago than this are pruned, unless still on a feed's newest page. */
-  RETENTION_DAYS: intVar(365, 1, 36_500),
-  /** Least time between two requests to one host (a robots.txt Crawl-delay can raise it). */
-  HOST_MIN_INTERVAL_MS: intVar(1000, 0, 60_000),
-  /** Wall time after which a run starts no new fetch; what is left waits for the next run. */
-  RUN_TIME_BUDGET_MS: intVar(600_000, 1000, 3_600_000),
-  /** A WebSub hub: feeds advertise it and each ingest that changes a feed pings it. */
-  WEBSUB_HUB_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** This deployment's public origin (e.g. https://caravan.example.org): the topic URLs sent to the hub. */
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** Loopback fetches (127.0.0.1, localhost) for local fixtures and tests; never set in a deployment. */
-  ALLOW_LOOPBACK_FETCH: z
-    .enum(["true", "false"])
-    .default("false")
-    .transform((v) => v === "true"),
-});
+/**
+ * Operator settings, read from vars so they can change per environment without a code change.
+ * The schema is built by the first readConfig (see model/lazy.ts); a bad var is a ConfigError there.
+ */
+export const Config = lazy(() =>
+  z.object({
+    /** Shown in the User-Agent so site owners can reach whoever runs this instance. */
+    CONTACT_URL: z.url().default("https://github.com/caravan-feeds/caravan"),
+    /** Fetches one invocation may make (the free plan allows 50 subrequests; keep a margin). */
+    SUBREQUEST_BUDGET: intVar(45, 1, 1000),
+    FETCH_TIMEOUT_MS: intVar(10_000, 100, 60_000),
+    MAX_RESPONSE_BYTES: intVar(5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
+    /** The cron period: feeds tell readers to cache this long (Cache-Control max-age, RSS <ttl>). */
+    FEED_TTL_MINUTES: intVar(15, 1, 1440),
+    /** Items published longer ago than this are pruned, unless still on a feed's newest page. */
+    RETENTION_DAYS: intVar(365, 1, 36_500),
+    /** Least time between two requests to one host (a robots.txt Crawl-delay can raise it). */
+    HOST_MIN_INTERVAL_MS: intVar(1000, 0, 60_000),
+    /** Wall time after which a run starts no new fetch; what is left waits for the next run. */
+    RUN_TIME_BUDGET_MS: intVar(600_000, 1000, 3_600_000),
+    /** A WebSub hub: feeds advertise it and each ingest that changes a feed pings it. */
+    WEBSUB_HUB_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** This deployment's public origin (e.g. https://caravan.example.org): the topic URLs sent to the hub. */
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Loopback fetches (127.0.0.1, localhost) for local fixtures and tests; never set in a deployment. */
+    ALLOW_LOOPBACK_FETCH: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
+  }),
+);
 export type Config = z.infer<typeof Config>;
 
 export class ConfigError extends Error {}

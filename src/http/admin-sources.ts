@@ -21,6 +21,7 @@ import { resolveSources } from "../ingest/listings";
 import { definitionFromOpml, OpmlError, readOpml } from "../ingest/opml";
 import { differsFromFile, ensureRegistry, registerSource, shippedFileOf, unregisterSource } from "../ingest/registry";
 import { refusedTarget } from "../ingest/url-guard";
+import { lazy } from "../model/lazy";
 import type { Source } from "../model/source";
 import { liveDefinitions, readDefinition, registryRow } from "../store/registry";
 import { clip, HttpError } from "./errors";
@@ -41,7 +42,7 @@ export const SOURCE_ROUTES: [string, string][] = [
 const MAX_DEFINITION_BYTES = 256 * 1024;
 const MAX_OPML_BYTES = 1024 * 1024;
 
-const DiscoverRequest = z.strictObject({ url: z.url({ protocol: /^https?$/ }) });
+const DiscoverRequest = lazy(() => z.strictObject({ url: z.url({ protocol: /^https?$/ }) }));
 
 export function registerSourceRoutes(admin: Hono<AppEnv>): void {
   admin.get("/sources/export", async (c) => {

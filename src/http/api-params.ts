@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { TermKind } from "../model/item";
+import { lazy } from "../model/lazy";
 import { FEED_KINDS, taxonomySlugsOf } from "../sources/feeds";
 import { LANGUAGES } from "../sources/languages";
 import type { Cursor } from "../store/items";
@@ -42,65 +43,68 @@ function termParam(kind: Exclude<TermKind, "source">, what: string): ParamSpec {
   };
 }
 
-/** GET /api/items */
-export const ITEMS_PARAMS = {
-  region: termParam("region", "Items of any country in the region (slugs: GET /api/taxonomy)."),
-  country: termParam("country", "Items tagged with the country."),
-  topic: termParam("topic", "Items with the topic; a parent topic includes its sub-topics."),
-  // Sources come and go with the registry: the id's shape is checked here, its existence per request.
-  source: {
-    value: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
-    repeatable: true,
-    description:
-      "Items of the source (ids: GET /api/sources). Repeat the parameter or separate ids with commas to take several (OR); different filters are AND-ed.",
-    expect: "a source id",
-    details: { list: "/api/sources" },
-  },
-  lang: {
-    value: z.enum(LANGUAGES),
-    repeatable: true,
-    description: `Items in the language, an ISO 639 code: ${LANGUAGES.join(" or ")}. Repeatable (OR).`,
-    expect: `one of ${LANGUAGES.join(", ")}`,
-    details: { valid: [...LANGUAGES] },
-  },
-  since: {
-    value: z.iso.datetime({ offset: true }),
-    repeatable: false,
-    description: "Items published at or after this time (RFC 3339 with a zone).",
-    expect: "an RFC 3339 date-time with a zone",
-    details: { example: RFC3339_EXAMPLE },
-  },
-  until: {
-    value: z.iso.datetime({ offset: true }),
-    repeatable: false,
-    description: "Items published at or before this time (RFC 3339 with a zone).",
-    expect: "an RFC 3339 date-time with a zone",
-    details: { example: RFC3339_EXAMPLE },
-  },
-  q: {
-    value: z.string().min(1).max(MAX_SEARCH_LENGTH),
-    repeatable: false,
-    description:
-      'Full-text search over title, summary and body: words (all must match), "exact phrases", prefix* (2+ letters), OR between alternatives, -word to exclude.',
-    expect: `1 to ${MAX_SEARCH_LENGTH} characters of search words`,
-    details: { syntax: SEARCH_SYNTAX },
-  },
-  limit: {
-    value: z.int().min(1).max(MAX_API_LIMIT).default(DEFAULT_API_LIMIT),
-    repeatable: false,
-    integer: true,
-    description: `Items per page, 1 to ${MAX_API_LIMIT}.`,
-    expect: `a whole number from 1 to ${MAX_API_LIMIT}`,
-    details: { allowed: `1..${MAX_API_LIMIT}`, default: DEFAULT_API_LIMIT },
-  },
-  cursor: {
-    value: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-    repeatable: false,
-    description: "Opaque: the next_cursor of the previous page. Keep the other parameters the same.",
-    expect: "the next_cursor of a previous page",
-    details: {},
-  },
-} satisfies Record<string, ParamSpec>;
+/** GET /api/items (built on first use: the slug lists come from the catalog; see model/lazy.ts) */
+export const ITEMS_PARAMS = lazy(
+  () =>
+    ({
+      region: termParam("region", "Items of any country in the region (slugs: GET /api/taxonomy)."),
+      country: termParam("country", "Items tagged with the country."),
+      topic: termParam("topic", "Items with the topic; a parent topic includes its sub-topics."),
+      // Sources come and go with the registry: the id's shape is checked here, its existence per request.
+      source: {
+        value: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
+        repeatable: true,
+        description:
+          "Items of the source (ids: GET /api/sources). Repeat the parameter or separate ids with commas to take several (OR); different filters are AND-ed.",
+        expect: "a source id",
+        details: { list: "/api/sources" },
+      },
+      lang: {
+        value: z.enum(LANGUAGES),
+        repeatable: true,
+        description: `Items in the language, an ISO 639 code: ${LANGUAGES.join(" or ")}. Repeatable (OR).`,
+        expect: `one of ${LANGUAGES.join(", ")}`,
+        details: { valid: [...LANGUAGES] },
+      },
+      since: {
+        value: z.iso.datetime({ offset: true }),
+        repeatable: false,
+        description: "Items published at or after this time (RFC 3339 with a zone).",
+        expect: "an RFC 3339 date-time with a zone",
+        details: { example: RFC3339_EXAMPLE },
+      },
+      until: {
+        value: z.iso.datetime({ offset: true }),
+        repeatable: false,
+        description: "Items published at or before this time (RFC 3339 with a zone).",
+        expect: "an RFC 3339 date-time with a zone",
+        details: { example: RFC3339_EXAMPLE },
+      },
+      q: {
+        value: z.string().min(1).max(MAX_SEARCH_LENGTH),
+        repeatable: false,
+        description:
+          'Full-text search over title, summary and body: words (all must match), "exact phrases", prefix* (2+ letters), OR between alternatives, -word to exclude.',
+        expect: `1 to ${MAX_SEARCH_LENGTH} characters of search words`,
+        details: { syntax: SEARCH_SYNTAX },
+      },
+      limit: {
+        value: z.int().min(1).max(MAX_API_LIMIT).default(DEFAULT_API_LIMIT),
+        repeatable: false,
+        integer: true,
+        description: `Items per page, 1 to ${MAX_API_LIMIT}.`,
+        expect: `a whole number from 1 to ${MAX_API_LIMIT}`,
+        details: { allowed: `1..${MAX_API_LIMIT}`, default: DEFAULT_API_LIMIT },
+      },
+      cursor: {
+        value: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+        repeatable: false,
+        description: "Opaque: the next_cursor of the previous page. Keep the other parameters the same.",
+        expect: "the next_cursor of a previous page",
+        details: {},
+      },
+    }) satisfies Record<string, ParamSpec>,
+);
 
 export type ItemsParamName = keyof typeof ITEMS_PARAMS;
 

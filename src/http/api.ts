@@ -10,7 +10,6 @@ import type {
   SourcesResponse,
   TaxonomyResponse,
 } from "../model/api";
-import type { TermKind } from "../model/item";
 import { feedUrl, OUTPUT_FORMATS } from "../render/formats";
 import { taxonomy } from "../sources/taxonomy";
 import { readSourceHealth } from "../store/catalog";
@@ -122,9 +121,9 @@ export function registerApiRoutes(app: Hono<AppEnv>): void {
     return json(c, body, DATA_CACHE);
   });
 
-  app.get("/openapi.json", (c) => {
+  app.get("/openapi.json", async (c) => {
     rejectQueryParams(new URL(c.req.url));
-    const page = openApiPage();
+    const page = await openApiPage();
     return respond(c, page.body, { ...page.headers, "cache-control": STATIC_CACHE }, null);
   });
 

@@ -1,5 +1,4 @@
 import * as z from "zod";
-
 import {
   ApiError,
   FeedEntry,
@@ -11,6 +10,7 @@ import {
   TaxonomyResponse,
 } from "../model/api";
 import { Item } from "../model/item";
+import { unwrapLazy } from "../model/lazy";
 import { Source } from "../model/source";
 import { ITEMS_PARAMS, type ParamSpec } from "./api-params";
 
@@ -100,7 +100,7 @@ const FILES: { file: string; schema: z.ZodType; io: "input" | "output" }[] = [
 export function schemaFiles(): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const f of FILES)
-    out[f.file] = annotate(z.toJSONSchema(f.schema, { target: "draft-2020-12", io: f.io }) as Json);
+    out[f.file] = annotate(z.toJSONSchema(unwrapLazy(f.schema), { target: "draft-2020-12", io: f.io }) as Json);
   out["openapi.json"] = openApiDocument();
   return out;
 }
@@ -260,7 +260,7 @@ function queryParameter(name: string, spec: ParamSpec): Json {
 }
 
 function valueSchema(schema: z.ZodType, io: "input" | "output"): Json {
-  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io }) as Json;
+  const { $schema: _s, ...rest } = z.toJSONSchema(unwrapLazy(schema), { target: "draft-2020-12", io }) as Json;
   return rest;
 }
 

@@ -4,6 +4,7 @@
  * slug the taxonomy lacks, a CSS selector HTMLRewriter cannot parse, a time zone that does not
  * exist, a field the model does not know (a typo would otherwise be dropped in silence).
  */
+import { lazyArray } from "../model/lazy";
 import { type ArticleSelectors, type ListingSelectors, Source } from "../model/source";
 import { countrySlugs, regionSlugs, topicSlugs } from "../sources/taxonomy";
 
@@ -16,7 +17,7 @@ export interface DefinitionProblem {
 
 export type DefinitionCheck = { ok: true; source: Source } | { ok: false; problems: DefinitionProblem[] };
 
-const KINDS = Source.options.map((o) => String(o.shape.kind.value));
+const KINDS = lazyArray(() => Source.options.map((o) => String(o.shape.kind.value)));
 
 /** Every problem of a definition, or the definition as the model reads it (defaults filled in). */
 export function checkDefinition(input: unknown): DefinitionCheck {

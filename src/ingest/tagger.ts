@@ -5,7 +5,7 @@ import type { NormalStory, TaggedStory } from "./story";
 
 /**
  * Automatic country and topic tags for a story, from its title, dek and (optionally) body text.
- * Pure and synchronous; the gazetteer and topic lexicon are compiled once, at module load.
+ * Pure and synchronous; the gazetteer and topic lexicon are compiled once, by the first call.
  *
  * Precision before recall: a tag is only given on clear evidence, and a story that only mentions
  * a country in passing (an Armenia story naming Russia once) is not tagged with it.
@@ -297,9 +297,20 @@ function compileTopics(): TermMatcher {
   return matcher.seal();
 }
 
-const countryMatcher = compileGazetteer();
-const topicMatcher = compileTopics();
-contextMatcher.seal();
+/**
+ * The matchers, compiled from the gazetteer and topic lexicon by the first story tagged: a
+ * Worker isolate that only answers feeds never pays for them (see model/lazy.ts).
+ */
+let compiled: { country: TermMatcher; topic: TermMatcher } | null = null;
+function matchers(): { country: TermMatcher; topic: TermMatcher } {
+  if (!compiled) {
+    const country = compileGazetteer();
+    const topic = compileTopics();
+    contextMatcher.seal();
+    compiled = { country, topic };
+  }
+  return compiled;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Scoring
@@ -320,6 +331,7 @@ function tallyOf(map: Map<string, Tally>, slug: string): Tally {
 }
 
 export function tagStory(input: TagInput): TagResult {
+  const { country: countryMatcher, topic: topicMatcher } = matchers();
   const zones: [Zone, string][] = [
     ["title", normalizeText(input.title ?? "")],
     ["summary", normalizeText(input.summary ?? "")],

@@ -1,4 +1,5 @@
 import type { TermKind } from "../model/item";
+import { lazyArray } from "../model/lazy";
 import { taxonomy } from "./taxonomy";
 
 /** One published feed: every format of it shares this identity. */
@@ -32,8 +33,8 @@ export interface FeedCatalog {
   slugsOf(kind: TermKind): string[];
 }
 
-/** The feeds of the taxonomy (fixed at deploy time). */
-const taxonomyFeeds: FeedDef[] = [
+/** The feeds of the taxonomy (fixed at deploy time; derived on first use, see model/lazy.ts). */
+const taxonomyFeeds: FeedDef[] = lazyArray(() => [
   {
     key: "all",
     kind: "all",
@@ -49,7 +50,7 @@ const taxonomyFeeds: FeedDef[] = [
     def("topic", t.slug, t.name, null),
     ...t.subtopics.map((s) => def("topic", s.slug, s.name, t.slug)),
   ]),
-];
+]);
 
 /** The catalog for a list of sources (the registered ones, in registration order). */
 export function buildFeedCatalog(

@@ -1,4 +1,5 @@
 import { ConfigError } from "../env";
+import { lazyArray } from "../model/lazy";
 import { Source } from "../model/source";
 import civilGe from "./shipped/civil-ge.json";
 import diplomatCentralAsia from "./shipped/diplomat-central-asia.json";
@@ -25,15 +26,20 @@ export const shippedFiles: Record<string, unknown> = {
   "diplomat-central-asia.json": diplomatCentralAsia,
 };
 
-/** The shipped definitions, checked by the zod model at startup (a broken file stops the deploy's tests). */
-export const shippedSources: Source[] = Object.entries(shippedFiles).map(([file, json]) => {
-  const parsed = Source.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`src/sources/shipped/${file}: ${issue?.path.join(".")}: ${issue?.message}`);
-  }
-  return parsed.data;
-});
+/**
+ * The shipped definitions, checked by the zod model on first use (a broken file stops the
+ * deploy's tests). Not at module load, which every cold start pays; see model/lazy.ts.
+ */
+export const shippedSources: Source[] = lazyArray(() =>
+  Object.entries(shippedFiles).map(([file, json]) => {
+    const parsed = Source.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConfigError(`src/sources/shipped/${file}: ${issue?.path.join(".")}: ${issue?.message}`);
+    }
+    return parsed.data;
+  }),
+);
 
 /** One shipped definition by id and kind (tests and fixtures name them). */
 export function shippedSource<K extends Source["kind"]>(id: string, kind: K): Extract<Source, { kind: K }> {

@@ -21,6 +21,7 @@
  * rendering stays one write.
  */
 import * as z from "zod";
+import { lazy } from "../model/lazy";
 
 export interface CachedFeed {
   /** The base feed's version this rendering was made from. */
@@ -43,14 +44,16 @@ export type FeedVersions = Record<string, string>;
  * JSON). An entry whose metadata does not fit, such as one written by an older release that kept
  * the whole entry as a JSON document, reads as absent: the feed is rendered again.
  */
-const CachedFeedMetadata = z.object({
-  version: z.string(),
-  etag: z.string(),
-  lastModified: z.string().nullable(),
-  contentType: z.string(),
-  /** Byte lengths of the identity, gzip and brotli parts of the value, in that order. */
-  parts: z.tuple([z.int().min(0), z.int().min(0), z.int().min(0)]),
-});
+const CachedFeedMetadata = lazy(() =>
+  z.object({
+    version: z.string(),
+    etag: z.string(),
+    lastModified: z.string().nullable(),
+    contentType: z.string(),
+    /** Byte lengths of the identity, gzip and brotli parts of the value, in that order. */
+    parts: z.tuple([z.int().min(0), z.int().min(0), z.int().min(0)]),
+  }),
+);
 type CachedFeedMetadata = z.infer<typeof CachedFeedMetadata>;
 
 const VERSIONS_KEY = "feed-versions";

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { termsOf } from "../../src/ingest/normalize";
-import type { Item } from "../../src/model/item";
+import { termsOf } from "../../src/ingest/terms";
+import type { Item, TermKind } from "../../src/model/item";
 import { regionOf } from "../../src/sources/taxonomy";
-import type { Cursor, TermKind } from "../../src/store/items";
+import type { Cursor } from "../../src/store/items";
 import { writeItems } from "../../src/store/items";
 import { cursorAfter, type ItemFilter, NO_FILTER, queryItems } from "../../src/store/query";
 import { prng } from "../helpers/prng";

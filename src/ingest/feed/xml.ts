@@ -144,24 +144,29 @@ export function repairXml(xml: string): string {
   return parts.join("");
 }
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: "",
-  allowBooleanAttributes: true,
-  // References are decoded by decodeXmlText below; DOCTYPE entities are never expanded.
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  cdataPropName: "#cdata",
-  commentPropName: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  removeNSPrefix: false,
-  maxNestedTags: 200,
-});
+// Made by the first parse rather than at module load, which every cold start pays.
+let parser: XMLParser | null = null;
+function xmlParser(): XMLParser {
+  parser ??= new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: "",
+    allowBooleanAttributes: true,
+    // References are decoded by decodeXmlText below; DOCTYPE entities are never expanded.
+    processEntities: false,
+    htmlEntities: false,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    cdataPropName: "#cdata",
+    commentPropName: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    removeNSPrefix: false,
+    maxNestedTags: 200,
+  });
+  return parser;
+}
 
 /**
  * Parses a feed document into a tree. The caller has already checked the prolog (root name,
@@ -173,7 +178,7 @@ export function parseXmlTree(xml: string, documentUrl: string): XmlElement {
   if (verdict !== true) throw new FeedParseError("malformed", describeXmlError(verdict.err));
   let ordered: unknown;
   try {
-    ordered = parser.parse(repaired);
+    ordered = xmlParser().parse(repaired);
   } catch (err) {
     throw new FeedParseError(
       "malformed",

@@ -152,12 +152,16 @@ const OTHER: Record<string, number> = {
   omega: 0x3c9,
 };
 
-const NAMED: Map<string, string> = (() => {
-  const map = new Map<string, string>();
-  for (const [i, name] of LATIN1.split(" ").entries()) map.set(name, String.fromCodePoint(0xa0 + i));
-  for (const [name, code] of Object.entries(OTHER)) map.set(name, String.fromCodePoint(code));
-  return map;
-})();
+// Built by the first decode rather than at module load, which every cold start pays.
+let named: Map<string, string> | null = null;
+function namedReferences(): Map<string, string> {
+  if (!named) {
+    named = new Map<string, string>();
+    for (const [i, name] of LATIN1.split(" ").entries()) named.set(name, String.fromCodePoint(0xa0 + i));
+    for (const [name, code] of Object.entries(OTHER)) named.set(name, String.fromCodePoint(code));
+  }
+  return named;
+}
 
 /** Names browsers also accept without the trailing semicolon (legacy), limited to the usual ones. */
 const LEGACY_NO_SEMICOLON = new Set(["amp", "lt", "gt", "quot", "nbsp", "copy", "reg"]);
@@ -211,7 +215,7 @@ export function decodeEntities(text: string): string {
       if (dec !== undefined) return fromCodePoint(parseInt(dec, 10));
       if (hex !== undefined) return fromCodePoint(parseInt(hex, 16));
       const hasSemicolon = match.endsWith(";");
-      const char = NAMED.get(name!);
+      const char = namedReferences().get(name!);
       if (char !== undefined && (hasSemicolon || LEGACY_NO_SEMICOLON.has(name!))) return char;
       return match;
     },

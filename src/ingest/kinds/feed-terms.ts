@@ -4,6 +4,7 @@
  * it came from (an RFE/RL zone feed names its country) and the source's defaults. Regions
  * implied by countries are not added here: normalizing derives them for every source alike.
  */
+import { lazy } from "../../model/lazy";
 import type { FeedSource, UrlTermRule } from "../../model/source";
 import { countryFromName, taxonomy, topicFromName } from "../../sources/taxonomy";
 import type { ListingTerms } from "../story";
@@ -105,7 +106,7 @@ function termMapsOf(source: FeedSource): TermMaps {
   return maps;
 }
 
-const regionByName = new Map(taxonomy.regions.map((r) => [squash(r.name), r.slug]));
+const regionByName = lazy(() => new Map(taxonomy.regions.map((r) => [squash(r.name), r.slug])));
 /** A region by its taxonomy name ("Central Asia", "central-asia"), or null. */
 function regionFromName(name: string): string | null {
   return regionByName.get(squash(name)) ?? null;
