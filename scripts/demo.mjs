@@ -1,15 +1,37 @@
 // `npm run demo`: the whole pipeline on this machine, no internet. It starts the local fixture
 // copy of an Eurasianet-like site, applies the D1 migrations to a fresh local database, starts
 // the Worker with `wrangler dev` (local D1 and KV), fires the scheduled handler once, and prints
-// the feed URLs. Ctrl-C stops everything it started.
+// the feed URLs. Ctrl-C stops everything it started. `npm run demo -- --help` says how to set
+// the port (DEMO_PORT).
 import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { startFixtureServer } from "../test/fixtures/server.mjs";
 import { SOURCE_SITES } from "../test/fixtures/source-sites.mjs";
 
+const USAGE = `npm run demo  (node scripts/demo.mjs)
+
+Runs Caravan on this machine against local copies of its sources: fixture sites on 127.0.0.1,
+a fresh local D1 database, the Worker under wrangler dev, one ingest run; prints URLs to open.
+
+Environment:
+  DEMO_PORT   the port the Worker listens on, on 127.0.0.1 (default 8787). If it is taken the
+              demo stops and says so; pick another: DEMO_PORT=8788 npm run demo
+              (the fixture sites take free ports of their own).`;
+
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
 const root = fileURLToPath(new URL("..", import.meta.url));
-const port = Number(process.env.DEMO_PORT ?? 8787);
+const portText = process.env.DEMO_PORT ?? "8787";
+if (!/^\d{1,5}$/.test(portText) || +portText < 1 || +portText > 65535) {
+  console.error(`DEMO_PORT must be a port number from 1 to 65535, got "${portText}"`);
+  process.exit(1);
+}
+const port = Number(portText);
 const state = ".wrangler/demo-state";
 const worker = `http://127.0.0.1:${port}`;
 const children = new Set();
@@ -26,6 +48,26 @@ function run(args, { wait = true } = {}) {
   return new Promise((resolve, reject) =>
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`wrangler ${args[0]} exited with ${code}`)))),
   );
+}
+
+/**
+ * Refuses a port something already listens on: wrangler dev would otherwise move to another
+ * port or fail late, and the demo would fire its ingest run at whatever answers there.
+ */
+function checkPortFree() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (err) =>
+      reject(
+        new Error(
+          err.code === "EADDRINUSE"
+            ? `port ${port} on 127.0.0.1 is already in use (DEMO_PORT=${port}): stop what listens there or choose a free port, e.g. DEMO_PORT=${port === 8788 ? 8789 : 8788} npm run demo`
+            : `cannot listen on 127.0.0.1:${port} (DEMO_PORT): ${err.message}`,
+        ),
+      ),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(resolve));
+  });
 }
 
 async function waitForWorker(timeoutMs) {
@@ -52,6 +94,7 @@ process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 
 try {
+  await checkPortFree();
   fixtures = await startFixtureServer({ sites: [...new Set(Object.values(SOURCE_SITES))] });
   for (const [name, site] of Object.entries(SOURCE_SITES))
     console.log(`fixture copy of ${site.padEnd(15)} on ${fixtures.origins[site]}  (${name})`);
