@@ -83,7 +83,7 @@ async function main() {
 
   await section(
     "Worker startup (wrangler check startup)",
-    [["startup.active_ms", "Worker startup, CPU before the first request"]],
+    [["startup.active_ms", "Worker startup, CPU before the first request", { op: "<=", value: 10 }]],
     async () => [await startupFigure()],
   );
 
@@ -152,7 +152,7 @@ async function main() {
   );
 
   await section(
-    "region feed query, 10k vs 1M items (SQLite in Node)",
+    "region feed query and combined filters, 10k vs 1M items (SQLite in Node)",
     [["query.region_first_page_ratio", "region feed query, 1M vs 10k items (first page)", { op: "<=", value: 1.5 }]],
     async () => regionQueryFigures(project, log),
   );
