@@ -37,37 +37,70 @@ const LOCAL_RFC822 =
 
 /** Parses a source's date text to a UTC ISO string, or null when it is not a date we can read. */
 export function parseSourceDate(text: string | null | undefined, timeZone: string): string | null {
+  return readSourceDate(text, timeZone)?.iso ?? null;
+}
+
+/** A date read from a source: the instant, and whether the text gave only the day ("Nov 26, 2026"). */
+export interface SourceDate {
+  iso: string;
+  dayOnly: boolean;
+}
+
+/**
+ * The publication date among texts in order of trust: the first one that reads. A day-only date
+ * is refined by a later text with a time on the same day in the source's zone (a feed's
+ * "Nov 26, 2026" and the article page's 14:35), so the story does not sit at local midnight.
+ */
+export function publishedFrom(texts: (string | null | undefined)[], timeZone: string): SourceDate | null {
+  const read = texts.map((t) => readSourceDate(t, timeZone));
+  const first = read.find((d) => d !== null) ?? null;
+  if (!first?.dayOnly) return first;
+  const day = localDay(first.iso, timeZone);
+  return read.find((d) => d !== null && !d.dayOnly && localDay(d.iso, timeZone) === day) ?? first;
+}
+
+function localDay(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    new Date(iso),
+  );
+}
+
+/** Reads a source's date text, saying whether it gave only the day; null when it is not a date. */
+export function readSourceDate(text: string | null | undefined, timeZone: string): SourceDate | null {
   if (!text) return null;
   const s = text.replace(/\s+/g, " ").trim();
   if (!s) return null;
+  const withTime = (iso: string | null) => (iso === null ? null : { iso, dayOnly: false });
+  const maybeDay = (iso: string | null, hour: string | undefined) =>
+    iso === null ? null : { iso, dayOnly: hour === undefined };
 
-  if (ISO_WITH_ZONE.test(s) || RFC822.test(s)) return isoOrNull(Date.parse(normalizeOffset(s)));
+  if (ISO_WITH_ZONE.test(s) || RFC822.test(s)) return withTime(isoOrNull(Date.parse(normalizeOffset(s))));
 
   let m = LOCAL_RFC822.exec(s);
   if (m && MONTHS[m[2]!.toLowerCase()]) {
     const month = MONTHS[m[2]!.toLowerCase()]!;
     const [day, year, hour, minute, second] = [+m[1]!, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0)];
     const zone = m[7];
-    if (!zone) return zoned(timeZone, year, month, day, hour, minute, second);
+    if (!zone) return withTime(zoned(timeZone, year, month, day, hour, minute, second));
     const wall = zoned("UTC", year, month, day, hour, minute, second);
     if (wall === null) return null;
     const offset = /^[+-]/.test(zone) ? zoneOffsetMs(zone) : 0;
-    return new Date(Date.parse(wall) - offset).toISOString();
+    return withTime(new Date(Date.parse(wall) - offset).toISOString());
   }
 
   m = ISO_LOCAL.exec(s);
-  if (m) return zoned(timeZone, +m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+  if (m) return maybeDay(zoned(timeZone, +m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)), m[4]);
 
   m = MONTH_DAY_YEAR.exec(s);
   if (m) {
     const month = MONTHS[m[1]!.toLowerCase()];
-    if (month) return zoned(timeZone, +m[3]!, month, +m[2]!, hour12(m[4], m[6]), +(m[5] ?? 0), 0);
+    if (month) return maybeDay(zoned(timeZone, +m[3]!, month, +m[2]!, hour12(m[4], m[6]), +(m[5] ?? 0), 0), m[4]);
   }
 
   m = DAY_MONTH_YEAR.exec(s);
   if (m) {
     const month = MONTHS[m[2]!.toLowerCase()];
-    if (month) return zoned(timeZone, +m[3]!, month, +m[1]!, +(m[4] ?? 0), +(m[5] ?? 0), 0);
+    if (month) return maybeDay(zoned(timeZone, +m[3]!, month, +m[1]!, +(m[4] ?? 0), +(m[5] ?? 0), 0), m[4]);
   }
   return null;
 }

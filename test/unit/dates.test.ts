@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isTimeZone, parseSourceDate } from "../../src/ingest/dates";
+import { isTimeZone, parseSourceDate, publishedFrom } from "../../src/ingest/dates";
 
 describe("parseSourceDate", () => {
   it("reads a printed date in the source's zone (New York, daylight time in April)", () => {
@@ -58,5 +58,34 @@ describe("RFC 822 with Russian and Ukrainian day and month names", () => {
   it("refuses a month it does not know and an impossible day", () => {
     expect(parseSourceDate("Ср, 25 брюмера 2026 11:20:00 +0500", "UTC")).toBeNull();
     expect(parseSourceDate("Ср, 31 ноя 2026 11:20:00 +0500", "UTC")).toBeNull();
+  });
+});
+
+describe("publishedFrom", () => {
+  it("takes the first date that reads", () => {
+    expect(publishedFrom([null, "not a date", "2026-11-26T14:35:00+02:00"], "UTC")).toEqual({
+      iso: "2026-11-26T12:35:00.000Z",
+      dayOnly: false,
+    });
+    expect(publishedFrom(["Thu, 26 Nov 2026 08:30:00 +0000", "2026-11-26T14:35:00+02:00"], "UTC")?.iso).toBe(
+      "2026-11-26T08:30:00.000Z",
+    );
+    expect(publishedFrom([undefined, "soon"], "UTC")).toBeNull();
+  });
+
+  it("refines a day-only date by a later time on the same day in the source's zone", () => {
+    expect(publishedFrom(["Nov 26, 2026", "2026-11-26T14:35:00+02:00"], "Europe/Chisinau")).toEqual({
+      iso: "2026-11-26T12:35:00.000Z",
+      dayOnly: false,
+    });
+    // 23:30 in Chisinau is still the 26th there (21:30 UTC): the same day.
+    expect(publishedFrom(["26 ноября 2026", "2026-11-26T23:30:00+02:00"], "Europe/Chisinau")?.iso).toBe(
+      "2026-11-26T21:30:00.000Z",
+    );
+    // Another day's time does not replace it: the page may show a later update.
+    expect(publishedFrom(["Nov 26, 2026", "2026-11-28T10:00:00+02:00"], "Europe/Chisinau")).toEqual({
+      iso: "2026-11-25T22:00:00.000Z",
+      dayOnly: true,
+    });
   });
 });
