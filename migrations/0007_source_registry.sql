@@ -17,3 +17,9 @@ CREATE TABLE registry_meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- Per run and source, stories stored with a warning: a publication date no text gave in a form
+-- Caravan reads (stored with the time it was first seen), and a link to a host the source may
+-- not fetch (stored from the listing or feed alone). Health reports both.
+ALTER TABLE run_sources ADD COLUMN dates_unread INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE run_sources ADD COLUMN off_host_links INTEGER NOT NULL DEFAULT 0;

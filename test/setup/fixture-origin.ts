@@ -44,6 +44,7 @@ export const FIXTURE_SITES = [
   "wp-home",
   "reader-export",
   "rdf-cp1251",
+  "paged-news",
 ];
 
 /** Test files with a copy of a site of their own: [file, site] (see ownSites). */
