@@ -121,6 +121,9 @@ try {
       "HOST_MIN_INTERVAL_MS:0",
       "--var",
       "SUBREQUEST_BUDGET:200",
+      // The fixture sites are on 127.0.0.1, which a deployed Worker never fetches.
+      "--var",
+      "ALLOW_LOOPBACK_FETCH:true",
     ],
     { wait: false },
   );

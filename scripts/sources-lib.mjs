@@ -147,7 +147,7 @@ function formatPreview(json) {
     const terms = [...item.countries, ...item.regions, ...item.topics];
     lines.push(
       `  ${item.publishedAt}  ${item.title}`,
-      `      ${item.url}${terms.length ? `  [${terms.join(", ")}]` : ""}${item.imageUrl ? "  (image)" : ""}`,
+      `      ${item.url}${terms.length ? `  [${terms.join(", ")}]` : ""}${item.image ? "  (image)" : ""}`,
     );
   }
   lines.push(json.warnings.length ? `${json.warnings.length} warnings:` : "no warnings");

@@ -83,7 +83,8 @@ export async function startWorker({
       modules: modules ?? true,
       ...(script ? { scriptPath: script } : {}),
       ...compatibility(),
-      bindings: storage ? { ADMIN_TOKEN, ...bindings } : bindings,
+      // The fixture and generated sites are on 127.0.0.1, which a deployed Worker never fetches.
+      bindings: storage ? { ADMIN_TOKEN, ALLOW_LOOPBACK_FETCH: "true", ...bindings } : bindings,
       ...(storage ? { d1Databases: { DB: `${name}-db` }, kvNamespaces: { CACHE: `${name}-kv` } } : {}),
       unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
       // Further Miniflare options a section needs (queue producers for the cron tick).

@@ -3,6 +3,8 @@
  *
  *   GET    /admin/sources/export                 every registered definition, in the file format
  *   POST   /admin/sources/discover {"url"}       feeds a homepage or feed URL offers; stores nothing
+ *   POST   /admin/sources/preview {definition}   its first listing page as it would be stored, and
+ *                                                warnings; stores nothing
  *   POST   /admin/sources/import  (OPML 2.0)     one feed source per outline with an xmlUrl
  *   GET    /admin/sources/{id}/definition        one definition, where it came from
  *   PUT    /admin/sources/{id}                   create (201) or replace (200) a definition
@@ -19,6 +21,7 @@ import { discoverFeeds, suggestDefinition } from "../ingest/discover";
 import { FeedParseError } from "../ingest/feed";
 import { resolveSources } from "../ingest/listings";
 import { definitionFromOpml, OpmlError, readOpml } from "../ingest/opml";
+import { previewSource } from "../ingest/preview";
 import { differsFromFile, ensureRegistry, registerSource, shippedFileOf, unregisterSource } from "../ingest/registry";
 import { refusedTarget } from "../ingest/url-guard";
 import { lazy } from "../model/lazy";
@@ -33,6 +36,7 @@ type AppEnv = { Bindings: Env };
 export const SOURCE_ROUTES: [string, string][] = [
   ["GET", "/sources/export"],
   ["POST", "/sources/discover"],
+  ["POST", "/sources/preview"],
   ["POST", "/sources/import"],
   ["GET", "/sources/{id}/definition"],
   ["PUT", "/sources/{id}"],
@@ -60,7 +64,12 @@ export function registerSourceRoutes(admin: Hono<AppEnv>): void {
     const refused = refusedTarget(parsed.data.url, config.ALLOW_LOOPBACK_FETCH);
     if (refused) throw invalid("invalid_request", [{ field: "url", problem: refused, valid: "a public http(s) URL" }]);
     const found = await discoverFeeds(parsed.data.url, {
-      fetch: { userAgent: userAgent(config), timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.MAX_RESPONSE_BYTES },
+      fetch: {
+        userAgent: userAgent(config),
+        timeoutMs: config.FETCH_TIMEOUT_MS,
+        maxBytes: config.MAX_RESPONSE_BYTES,
+        allowLoopback: config.ALLOW_LOOPBACK_FETCH,
+      },
       allowLoopback: config.ALLOW_LOOPBACK_FETCH,
     });
     return c.json({
@@ -70,6 +79,17 @@ export function registerSourceRoutes(admin: Hono<AppEnv>): void {
         definition: suggestDefinition(candidate, parsed.data.url),
       })),
     });
+  });
+
+  admin.post("/sources/preview", async (c) => {
+    readParams(c, []);
+    const input = await readJson(c, MAX_DEFINITION_BYTES);
+    await ensureRegistry(c.env);
+    const id = input && typeof input === "object" && "id" in input ? input.id : undefined;
+    const others = new Map((await liveDefinitions(c.env.DB)).filter((s) => s.id !== id).map((s) => [s.id, s]));
+    const checked = await checkForRegistry(c.env, input, others);
+    if (!checked.ok) throw invalid("invalid_definition", checked.problems);
+    return c.json(await previewSource(c.env, checked.source));
   });
 
   admin.post("/sources/import", async (c) => {

@@ -7,6 +7,7 @@
 import { FEED_ACCEPT, type FeedDialect, FeedParseError, parseFeedDocument } from "./feed";
 import { SubrequestBudget } from "./fetch/budget";
 import { FetchError, type FetchOptions, type FetchResult, politeFetch } from "./fetch/http";
+import { primaryLanguage } from "./normalize";
 import { refusedTarget } from "./url-guard";
 
 /** Paths tried when a page names no feed (WordPress, most generators, static site tools). */
@@ -165,12 +166,6 @@ export function slugFromHost(url: string): string {
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
   return slug || "source";
-}
-
-/** "en-US" → "en"; null when it is not a language code. */
-export function primaryLanguage(tag: string | null | undefined): string | null {
-  const m = tag ? /^([a-z]{2,3})(?:[-_]|$)/i.exec(tag.trim()) : null;
-  return m ? m[1]!.toLowerCase() : null;
 }
 
 /** "OC Media" → "oc-media"; null when the title has no Latin letters or digits to make one of. */

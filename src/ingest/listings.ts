@@ -17,12 +17,12 @@ export function resolveSources(env: object, list: Source[]): ResolvedSource[] {
 /** A claimed row as a listing of the configuration: a configured page, or a queued backfill page. */
 export function resolveListing(
   resolved: ResolvedSource[],
-  row: Pick<ListingRow, "id" | "source_id" | "backfill">,
+  row: Pick<ListingRow, "id" | "source_id" | "backfill" | "url">,
 ): { source: ResolvedSource; listing: ResolvedListing } | null {
   const source = resolved.find((r) => r.source.id === row.source_id);
   if (!source) return null;
   const configured = source.listings.find((l) => l.id === row.id);
   if (configured) return { source, listing: configured };
-  const listing = kindOf(source.source).listingById?.(source, row.id) ?? null;
+  const listing = kindOf(source.source).listingById?.(source, row.id, row.url) ?? null;
   return listing ? { source, listing } : null;
 }

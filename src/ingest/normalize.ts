@@ -6,7 +6,8 @@
 import type { Source } from "../model/source";
 import { stripBoilerplate } from "./boilerplate";
 import { itemIdFor } from "./canonical";
-import { parseSourceDate } from "./dates";
+import { parseSourceDate, publishedFrom } from "./dates";
+import { leadImageOf } from "./lead-image";
 import { htmlToText } from "./sanitize";
 import type { NormalStory, StoryParts } from "./story";
 import { dedupe } from "./terms";
@@ -27,9 +28,13 @@ export async function normalizeStory(
     parts.contentHtml !== null && parts.contentHtml.length <= MAX_CONTENT_CHARS ? parts.contentHtml : null;
   const bodyText = contentHtml ? await htmlToText(contentHtml) : "";
 
-  let publishedAt: string | null = null;
-  for (const text of parts.publishedTexts) publishedAt ??= parseSourceDate(text, source.timeZone);
-  publishedAt ??= now;
+  // A day-only date ("Nov 26, 2026") takes the time of a later text of the same day (the page's).
+  const published = publishedFrom(parts.publishedTexts, source.timeZone);
+  // The body's first figure is the picture when the source named none, and names the caption
+  // of the one it named when nothing else did.
+  const lead = await leadImageOf(contentHtml);
+  let image = parts.image ?? lead;
+  if (image && image.caption === null && lead && lead.url === image.url) image = lead;
 
   return {
     content: {
@@ -39,8 +44,9 @@ export async function normalizeStory(
       summary: parts.summary === null ? null : stripBoilerplate(plainText(parts.summary)) || null,
       contentHtml,
       authors: dedupe(parts.authors.map(plainText).filter((a) => a !== "")),
-      publishedAt,
-      image: parts.image,
+      // No date the source gave could be read: the time it was first seen, flagged (dateUnread).
+      publishedAt: published?.iso ?? now,
+      image,
       language: primaryLanguage(parts.language) ?? source.language,
       sourceId: source.id,
       countries: parts.countries,
@@ -49,6 +55,7 @@ export async function normalizeStory(
       tags: dedupe(parts.tags),
     },
     modifiedAt: parseSourceDate(parts.modifiedText, source.timeZone),
+    dateUnread: published === null,
     bodyText,
     tagText: { title: parts.title, summary: parts.summary },
   };
@@ -66,7 +73,8 @@ export function plainText(text: string): string {
     .trim();
 }
 
-function primaryLanguage(lang: string | null | undefined): string | null {
+/** "en-US" → "en"; null when it is not a language code. */
+export function primaryLanguage(lang: string | null | undefined): string | null {
   const m = lang ? /^([a-z]{2,3})(?:[-_]|$)/i.exec(lang.trim()) : null;
   return m ? m[1]!.toLowerCase() : null;
 }

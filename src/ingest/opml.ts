@@ -5,8 +5,9 @@
  * country, region or topic of the taxonomy becomes the source's default term.
  */
 import { countryFromName, regionSlugs, taxonomy, topicFromName } from "../sources/taxonomy";
-import { primaryLanguage, slugFromHost, slugFromTitle } from "./discover";
+import { slugFromHost, slugFromTitle } from "./discover";
 import { parseXmlTree, refuseEntityDeclarations, scanProlog, type XmlElement } from "./feed/xml";
+import { primaryLanguage } from "./normalize";
 
 export interface OpmlFeed {
   xmlUrl: string;

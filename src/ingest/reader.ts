@@ -29,6 +29,7 @@ import type { Article, ResolvedListing, SourceKind } from "./kinds/kind";
 import { mergeSeenStory } from "./merge";
 import { normalizeStory } from "./normalize";
 import { sanitizeStory } from "./sanitize";
+import { onHosts, sourceHosts } from "./scope";
 import type { StoryWrite } from "./story";
 import { tagItem } from "./tagger";
 
@@ -66,6 +67,7 @@ export async function readListing(
     status: page.status,
     validators: incomplete ? null : { etag: page.etag, lastModified: page.lastModified },
     shape: { bodyBytes, rowsMatched: parsed.rowsMatched, drift: parsed.drift },
+    next: parsed.next ?? null,
   };
 }
 
@@ -81,6 +83,7 @@ async function readStories<S extends Source, Story extends { url: string }>(
   const writes: ItemWrite[] = [];
   const teaserOnly: { id: string; teaserHash: string }[] = [];
   let incomplete: Incomplete = null;
+  const hosts = sourceHosts(source, [listing.url]);
 
   for (const { story, id, previous } of await withStoredState(ctx, stories)) {
     const hash = await kind.hash(story);
@@ -92,7 +95,10 @@ async function readStories<S extends Source, Story extends { url: string }>(
 
     let article: Article | null = null;
     let retryPage = false;
-    const enrichment = kind.enrichment(source, previous);
+    const wanted = kind.enrichment(source, previous);
+    // A story on another host is stored from the listing alone: its page is not Caravan's to read.
+    const enrichment = wanted && onHosts(story.url, hosts) ? wanted : null;
+    if (wanted && !enrichment) warnOffHost(ctx, source.id, listing.id, story.url, stats);
     if (enrichment) {
       const got = await enrichStory(ctx, { sourceId: source.id, listingId: listing.id }, story.url, enrichment, stats);
       if (got.kind === "deferred") {
@@ -120,6 +126,7 @@ async function readStories<S extends Source, Story extends { url: string }>(
       retryPage ? null : hash,
       ctx.nowIso,
     );
+    if (write.dateUnread) warnDateUnread(ctx, source.id, listing.id, story.url, stats);
     if (write.changed) {
       writes.push(write);
       countItem(ctx, stats, !previous);
@@ -128,6 +135,29 @@ async function readStories<S extends Source, Story extends { url: string }>(
     }
   }
   return { writes, teaserOnly, incomplete };
+}
+
+/** Counted per source (health reports it) and logged; not an error of the run. */
+function warnOffHost(ctx: RunContext, sourceId: string, listingId: string, url: string, stats: SourceRunStats): void {
+  stats.offHostLinks++;
+  logWarning(ctx, sourceId, listingId, url, "links to a host the source may not fetch: stored from the listing alone");
+}
+
+function warnDateUnread(
+  ctx: RunContext,
+  sourceId: string,
+  listingId: string,
+  url: string,
+  stats: SourceRunStats,
+): void {
+  stats.datesUnread++;
+  logWarning(ctx, sourceId, listingId, url, "no publication date could be read: stored with the time first seen");
+}
+
+function logWarning(ctx: RunContext, sourceId: string, listingId: string, url: string, message: string): void {
+  console.log(
+    JSON.stringify({ event: "ingest.warning", level: "warn", runId: ctx.runId, sourceId, listingId, url, message }),
+  );
 }
 
 /** One story through draft, sanitize, normalize and tag, as the write it would make. */
@@ -140,10 +170,10 @@ export async function storyWrite<S extends Source, Story extends { url: string }
   previous: StoredItemState | null,
   hash: string | null,
   now: string,
-): Promise<StoryWrite> {
+): Promise<StoryWrite & { dateUnread: boolean }> {
   const draft = kind.draft(source, listing, story, article);
   const parts = await sanitizeStory(draft);
   const normal = await normalizeStory(parts, source, now);
   const tagged = tagItem(normal);
-  return toWrite(tagged, previous, hash, now);
+  return { ...(await toWrite(tagged, previous, hash, now)), dateUnread: normal.dateUnread };
 }

@@ -125,28 +125,52 @@ export async function openRun(
   // Runs whose Worker died are closed first, so the listings they held are claimable now.
   const interrupted = await closeDeadRunsAt(env.DB, config, now);
   const runId = await startRun(env.DB, options.trigger, now);
-  const heartbeat = new Heartbeat(env.DB, runId, clock);
-  const budget = new SubrequestBudget(config.SUBREQUEST_BUDGET);
+  return newContext(env, { runId, clock, realStart, budget: config.SUBREQUEST_BUDGET, interrupted });
+}
+
+/**
+ * A run's shared state: clock, heartbeat, budget, polite client, empty counters. A preview
+ * builds one without a run row (runId 0), with its own small budget.
+ */
+export async function newContext(
+  env: Env,
+  o: {
+    runId: number;
+    clock: () => number;
+    realStart: number;
+    budget: number;
+    interrupted: RunContext["interrupted"];
+  },
+): Promise<RunContext> {
+  const config = readConfig(env);
+  const now = o.clock();
+  const heartbeat = new Heartbeat(env.DB, o.runId, o.clock);
+  const budget = new SubrequestBudget(o.budget);
   const client = await PoliteClient.create({
     db: env.DB,
     budget,
-    fetch: { userAgent: userAgent(config), timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.MAX_RESPONSE_BYTES },
-    clock,
+    fetch: {
+      userAgent: userAgent(config),
+      timeoutMs: config.FETCH_TIMEOUT_MS,
+      maxBytes: config.MAX_RESPONSE_BYTES,
+      allowLoopback: config.ALLOW_LOOPBACK_FETCH,
+    },
+    clock: o.clock,
     onAnswer: () => heartbeat.maybeBeat(),
     minIntervalMs: config.HOST_MIN_INTERVAL_MS,
-    deadline: realStart + config.RUN_TIME_BUDGET_MS,
+    deadline: o.realStart + config.RUN_TIME_BUDGET_MS,
   });
   return {
     env,
     config,
-    runId,
-    owner: runOwner(runId),
+    runId: o.runId,
+    owner: runOwner(o.runId),
     now,
     nowIso: new Date(now).toISOString(),
-    clock,
+    clock: o.clock,
     heartbeat,
     errorsWritten: 0,
-    interrupted,
+    interrupted: o.interrupted,
     budget,
     client,
     counters: {
@@ -165,7 +189,7 @@ export async function openRun(
     sourceOk: new Map(),
     stats: new Map(),
     dropped: new Set(),
-    realStart,
+    realStart: o.realStart,
   };
 }
 
@@ -243,8 +267,11 @@ export async function ingestListing(
   let outcome: ListingOutcome | null;
   try {
     outcome = await readListing(ctx, source, listing, row, stats);
+    // A listing paged by its "next" links: the pages they name are read now, in order.
+    if (outcome?.kind === "fetched" && outcome.next) await followNextPages(ctx, source, listing, outcome.next);
   } catch (err) {
-    outcome = err instanceof Deferred ? null : failedOutcome(ctx, source, listing, row, err);
+    if (err instanceof Deferred) outcome = null;
+    else outcome = pastLastPage(ctx, source, listing, err) ?? failedOutcome(ctx, source, listing, row, err);
   } finally {
     stats.subrequests += ctx.budget.used - usedBefore;
   }
@@ -300,6 +327,53 @@ function progress(
     status: outcome && outcome.kind !== "not-modified" ? outcome.status : outcome ? 304 : null,
     errorCode: outcome?.kind === "failed" ? outcome.code : null,
   });
+}
+
+/**
+ * A page after a listing's first that answers 404 is past the listing's last page: the listing
+ * ends there, read as empty, and that is no failure (no error, no backoff).
+ */
+function pastLastPage(
+  ctx: RunContext,
+  source: { pollMinutes: number },
+  listing: ResolvedListing,
+  err: unknown,
+): ListingOutcome | null {
+  if (listing.page === 0 || !(err instanceof FetchError) || err.status !== 404) return null;
+  return {
+    kind: "fetched",
+    nextFetchAt: ctx.now + source.pollMinutes * 60_000,
+    itemCount: 0,
+    validators: null,
+    status: 404,
+    shape: { bodyBytes: null, rowsMatched: null, drift: null },
+  };
+}
+
+/**
+ * Reads the pages a listing's "next" links name, one after another, up to the listing's page
+ * cap. They have no row of their own: they are read whenever the first page changed. A 404 ends
+ * the walk quietly; another failure is recorded on the source and ends it too.
+ */
+async function followNextPages(ctx: RunContext, source: Source, first: ResolvedListing, next: string): Promise<void> {
+  const stats = statsFor(ctx, source.id);
+  const seen = new Set([first.url]);
+  let url: string | null = next;
+  for (let page = first.page + 1; url && page < first.def.pages && !seen.has(url); page++) {
+    seen.add(url);
+    const listing: ResolvedListing = { id: `${source.id}:${first.def.path}?page=${page}`, url, def: first.def, page };
+    try {
+      const outcome = await readListing(ctx, source, listing, { etag: null, last_modified: null }, stats);
+      url = outcome?.kind === "fetched" ? (outcome.next ?? null) : null;
+    } catch (err) {
+      // Out of budget or time: the first page is done; the rest waits for its next change.
+      if (err instanceof Deferred) return;
+      if (!(err instanceof FetchError && err.status === 404)) {
+        recordError(ctx, source.id, listing.id, listing.url, `next page: ${errorMessage(err)}`);
+      }
+      return;
+    }
+  }
 }
 
 function failedOutcome(

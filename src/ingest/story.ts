@@ -57,6 +57,8 @@ export interface NormalStory {
   content: Omit<Item, "updatedAt" | "firstSeenAt">;
   /** The source's modification date (UTC), when it gave one. */
   modifiedAt: string | null;
+  /** No publication date the source gave could be read: publishedAt is the time it was first seen. */
+  dateUnread: boolean;
   /** Plain text of the body (for the tagger and the search index). */
   bodyText: string;
   /** Title and summary as the source wrote them: what the tagger reads. */

@@ -51,11 +51,40 @@ const schemas = lazy(() => {
     topics: z.array(Slug).default([]),
   };
 
+  /**
+   * How a listing's further pages are reached: a query parameter counted from 0 (Drupal, as
+   * Eurasianet) or 1, a path template (`/news/page/{n}/`, WordPress), or the page's own "next"
+   * link. Without it, `?page=N` from 0.
+   */
+  const Paging = z.discriminatedUnion("style", [
+    z.object({
+      style: z.literal("query"),
+      param: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+$/, "a query parameter name such as page")
+        .default("page"),
+      /** The number of the first page; the first page is the listing's path with the parameter set (unless 0). */
+      first: z.union([z.literal(0), z.literal(1)]).default(0),
+    }),
+    z.object({
+      style: z.literal("path"),
+      /** The path of page n ≥ 2 (n counted from `first`); the first page is the listing's path. */
+      template: z.string().regex(/^\/\S*\{n\}\S*$/, "a path with {n}, such as /news/page/{n}/"),
+      first: z.union([z.literal(0), z.literal(1)]).default(1),
+    }),
+    z.object({
+      style: z.literal("next"),
+      /** The link to the next page (its href), e.g. "a[rel=next]"; the listing stops where there is none. */
+      selector: Selector,
+    }),
+  ]);
+
   /** One listing to poll: a path under the source's base URL and what it says about its stories. */
   const ListingDef = z.object({
     path: z.string().regex(/^\/[^\s]*$/, "a path starting with /"),
-    /** Pages to poll, counted from 0 (`?page=N`). */
+    /** Pages to poll at most (the cap); a 404 past the last page ends the listing and is no failure. */
     pages: z.number().int().min(1).max(20).default(1),
+    paging: Paging.optional(),
     /** Terms every story on this listing carries (e.g. a country listing names its country). */
     ...StoryTerms,
   });
@@ -72,6 +101,20 @@ const schemas = lazy(() => {
     enabled: z.boolean().default(true),
     /** Minutes between polls of one listing or feed when it succeeds. */
     pollMinutes: z.number().int().min(5).default(15),
+    /**
+     * Further hosts whose pages the source may read (its stories live on another host than its
+     * feed, e.g. a CDN-served feed). Its feed or base URL's host is always allowed.
+     */
+    hosts: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/,
+            "a lower-case host name such as www.example.org",
+          ),
+      )
+      .default([]),
   };
 
   const HtmlSource = z.object({
@@ -167,6 +210,7 @@ const schemas = lazy(() => {
   return {
     ListingSelectors,
     ArticleSelectors,
+    Paging,
     ListingDef,
     HtmlSource,
     UrlPattern,
@@ -179,6 +223,7 @@ const schemas = lazy(() => {
 
 export const ListingSelectors = lazy(() => schemas.ListingSelectors);
 export const ArticleSelectors = lazy(() => schemas.ArticleSelectors);
+export const Paging = lazy(() => schemas.Paging);
 export const ListingDef = lazy(() => schemas.ListingDef);
 export const HtmlSource = lazy(() => schemas.HtmlSource);
 export const UrlPattern = lazy(() => schemas.UrlPattern);
@@ -189,6 +234,7 @@ export const Source = lazy(() => schemas.Source);
 
 export type ListingSelectors = z.infer<typeof ListingSelectors>;
 export type ArticleSelectors = z.infer<typeof ArticleSelectors>;
+export type Paging = z.infer<typeof Paging>;
 export type ListingDef = z.infer<typeof ListingDef>;
 export type HtmlSource = z.infer<typeof HtmlSource>;
 export type UrlTermRule = z.infer<typeof UrlTermRule>;

@@ -22,7 +22,9 @@ export type WarningCode =
   | "selector_miss"
   | "near_empty_body"
   | "bot_challenge"
-  | "held_by_dead_run";
+  | "held_by_dead_run"
+  | "dates_unread"
+  | "off_host_links";
 
 export interface HealthWarning {
   code: WarningCode;
@@ -98,7 +100,7 @@ export async function sourceHealth(db: D1Database, now: number, deadBefore = now
     db
       .prepare(
         `SELECT source_id, count(*) AS runs, avg(items_seen) AS seen, avg(items_new) AS new, avg(items_updated) AS updated,
-         avg(subrequests) AS subrequests
+         avg(subrequests) AS subrequests, sum(dates_unread) AS dates_unread, sum(off_host_links) AS off_host_links
        FROM (SELECT *, row_number() OVER (PARTITION BY source_id ORDER BY run_id DESC) AS n FROM run_sources)
        WHERE n <= ? GROUP BY source_id`,
       )
@@ -126,6 +128,7 @@ export async function sourceHealth(db: D1Database, now: number, deadBefore = now
     const round = (n: number | undefined) => Math.round((n ?? 0) * 10) / 10;
     const warnings = warningsFor(s, own, blocked, now);
     warnings.push(...deadLeaseWarnings(s.id, deadLeases!.results as unknown as DeadLease[]));
+    warnings.push(...storyWarnings(s.id, avg));
     return {
       id: s.id,
       name: s.name,
@@ -158,6 +161,30 @@ interface RunAverages {
   new: number;
   updated: number;
   subrequests: number;
+  dates_unread: number;
+  off_host_links: number;
+}
+
+/** Stories of the last runs stored with a warning: an unread date, a link to another host. */
+function storyWarnings(id: string, avg: RunAverages | undefined): HealthWarning[] {
+  const out: HealthWarning[] = [];
+  if (avg && avg.dates_unread > 0) {
+    out.push({
+      code: "dates_unread",
+      listingId: null,
+      message: `${avg.dates_unread} stories of ${id}'s last ${avg.runs} runs had no publication date Caravan could read: they are dated when first seen`,
+      advice: `preview the source (POST /admin/sources/preview) to see the date texts; set articleSelectors.date or the listing's date selector, or timeZone, in its definition`,
+    });
+  }
+  if (avg && avg.off_host_links > 0) {
+    out.push({
+      code: "off_host_links",
+      listingId: null,
+      message: `${avg.off_host_links} stories of ${id}'s last ${avg.runs} runs link to hosts the source may not fetch: they are stored from the listing or feed alone`,
+      advice: `if those hosts are the source's own, list them in its definition's "hosts" (PUT /admin/sources/${id})`,
+    });
+  }
+  return out;
 }
 
 function listingHealth(l: ListingRow): ListingHealth {
@@ -264,9 +291,9 @@ const BOT_CHALLENGE_ADVICE =
 
 const DRIFT_ADVICE: Record<string, string> = {
   zero_items:
-    "open the listing URL: if it still shows stories, the item selector in src/sources/<source>.ts no longer matches; if it is really empty, remove the listing or lower its pages",
+    "open the listing URL: if it still shows stories, the item selector in the source's definition (GET /admin/sources/<id>/definition, PUT to change it) no longer matches; if it is really empty, remove the listing or lower its pages",
   selector_miss:
-    "the page layout changed: compare the page with listingSelectors in src/sources/<source>.ts, fix the selectors, deploy; stored items are untouched meanwhile",
+    "the page layout changed: compare the page with listingSelectors in the source's definition (GET /admin/sources/<id>/definition), fix the selectors and PUT it back; stored items are untouched meanwhile",
   near_empty_body:
     "the site answered 200 with (almost) nothing: often a block page, a maintenance page or a bot wall; open the URL from another network; nothing stored was changed",
 };
@@ -274,7 +301,7 @@ const DRIFT_ADVICE: Record<string, string> = {
 function adviceFor(l: ListingRow): string {
   switch (l.last_error_code) {
     case "robots":
-      return "the site's robots.txt disallows this page for Caravan: remove the listing from src/sources, or ask the site owner";
+      return "the site's robots.txt disallows this page for Caravan: remove the listing from the source's definition, or ask the site owner";
     case "timeout":
       return "the site is slow or down: it is retried with backoff; raise FETCH_TIMEOUT_MS if it is only slow";
     case "network":
@@ -283,16 +310,18 @@ function adviceFor(l: ListingRow): string {
       return "the page is larger than MAX_RESPONSE_BYTES: raise the cap if the page is legitimate";
     case "charset":
       return "the page is not in the charset it declares: tell the site owner; nothing is stored from it meanwhile";
+    case "refused":
+      return "the URL is a loopback, private, link-local or metadata address, which Caravan never fetches: re-point the listing";
     case "redirect":
-      return "the listing redirects in a loop or too often: check the URL in a browser and re-point the listing in src/sources";
+      return "the listing redirects in a loop or too often: check the URL in a browser and re-point the listing in the source's definition";
     case "not_a_feed":
-      return "the feed URL answered with something that is not a readable feed (a web page, malformed XML, refused entities): open it in a browser and re-point feedUrl in src/sources/<source>.ts if it moved";
+      return "the feed URL answered with something that is not a readable feed (a web page, malformed XML, refused entities): open it in a browser and re-point feedUrl in the source's definition (GET /admin/sources/<id>/definition, PUT to change it) if it moved";
     case "selector_miss":
     case "empty_body":
-      return "the page no longer looks like a listing: check it in a browser and update listingSelectors in src/sources/<source>.ts";
+      return "the page no longer looks like a listing: check it in a browser and update listingSelectors in the source's definition (GET /admin/sources/<id>/definition, PUT to change it)";
   }
   if (l.last_status === 404 || l.last_status === 410) {
-    return "the listing URL is gone: re-point it or remove it in src/sources/<source>.ts (a 410 is retried once a day)";
+    return "the listing URL is gone: re-point it or remove it in the source's definition (GET /admin/sources/<id>/definition, PUT to change it) (a 410 is retried once a day)";
   }
   if (l.last_status === 429 || l.last_status === 503) {
     return "the site is throttling or down for maintenance: it is retried after its Retry-After; raise HOST_MIN_INTERVAL_MS if it recurs";

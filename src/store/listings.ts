@@ -93,6 +93,8 @@ export type ListingOutcome =
       validators: { etag: string | null; lastModified: string | null } | null;
       status: number;
       shape: ReadShape;
+      /** The next page a "next" link named, to be read after this one. */
+      next?: string | null;
     }
   | {
       kind: "failed";

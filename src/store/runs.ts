@@ -26,6 +26,10 @@ export interface SourceRunStats {
   errors: number;
   subrequests: number;
   deferred: number;
+  /** Stories whose publication date could not be read (stored with the time first seen). */
+  datesUnread: number;
+  /** Stories linking to a host the source may not fetch (stored from the listing or feed alone). */
+  offHostLinks: number;
 }
 
 export function emptySourceStats(): SourceRunStats {
@@ -39,6 +43,8 @@ export function emptySourceStats(): SourceRunStats {
     errors: 0,
     subrequests: 0,
     deferred: 0,
+    datesUnread: 0,
+    offHostLinks: 0,
   };
 }
 
@@ -142,8 +148,10 @@ function sourceStatsStatement(db: D1Database, runId: number, sourceId: string, s
   return db
     .prepare(
       `INSERT INTO run_sources (run_id, source_id, listings_fetched, not_modified, articles_fetched, items_seen, items_new,
-         items_updated, errors, subrequests, deferred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         items_updated, errors, subrequests, deferred, dates_unread, off_host_links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, source_id) DO UPDATE SET
+         dates_unread = max(run_sources.dates_unread, excluded.dates_unread),
+         off_host_links = max(run_sources.off_host_links, excluded.off_host_links),
          listings_fetched = max(run_sources.listings_fetched, excluded.listings_fetched),
          not_modified = max(run_sources.not_modified, excluded.not_modified),
          articles_fetched = max(run_sources.articles_fetched, excluded.articles_fetched),
@@ -166,6 +174,8 @@ function sourceStatsStatement(db: D1Database, runId: number, sourceId: string, s
       s.errors,
       s.subrequests,
       s.deferred,
+      s.datesUnread,
+      s.offHostLinks,
     );
 }
 
@@ -373,6 +383,8 @@ export async function runHistory(db: D1Database, limit: number, beforeId: number
         errors: s.errors,
         subrequests: s.subrequests,
         deferred: s.deferred,
+        datesUnread: s.dates_unread,
+        offHostLinks: s.off_host_links,
       };
     }
     const errors = (errorRows!.results as unknown as RunErrorRow[])
@@ -420,6 +432,8 @@ interface RunSourceRow {
   errors: number;
   subrequests: number;
   deferred: number;
+  dates_unread: number;
+  off_host_links: number;
 }
 
 interface RunErrorRow {

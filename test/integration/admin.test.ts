@@ -210,6 +210,8 @@ describe("admin routes", () => {
       errors: 1,
       subrequests: LISTING_PAGES,
       deferred: 0,
+      datesUnread: 0,
+      offHostLinks: 0,
     });
     expect(latest.errors).toHaveLength(1);
     expect(latest.errors[0]).toMatchObject({

@@ -18,6 +18,7 @@ const W = "https://caravan.test";
 const sites = inject("fixtureOrigins");
 const WP = sites["wp-home"]!;
 const OPML_SITE = sites["reader-export"]!;
+const PAGED = sites["paged-news"]!;
 
 async function call(method: string, path: string, body?: unknown, contentType = "application/json") {
   const headers = new Headers({ authorization: `Bearer ${TOKEN}` });
@@ -76,6 +77,59 @@ const rdfDefinition = {
   timeZone: "Asia/Almaty",
   termMap: { countries: { казахстан: "kazakhstan" }, topics: { экология: "environment" } },
 };
+
+// An HTML listing paged from 1 and followed by its "next" links (cap 5), and the same listing
+// read by ?page=N from 1 (cap 3: page 3 answers 404, which ends it).
+const htmlDefinition = {
+  id: "dniester-daily",
+  name: "Dniester Daily",
+  kind: "html",
+  baseUrl: PAGED,
+  homepage: `${PAGED}/`,
+  language: "en",
+  timeZone: "Europe/Chisinau",
+  listings: [
+    {
+      path: "/section/news?page=1",
+      pages: 5,
+      countries: ["moldova"],
+      paging: { style: "next", selector: "nav.pager a.next" },
+    },
+    { path: "/section/news", pages: 3, countries: ["moldova"], paging: { style: "query", first: 1 } },
+  ],
+  listingSelectors: {
+    container: "ul.news-list",
+    item: "li.news-item",
+    title: "h3.news-title",
+    summary: "p.lead",
+    date: "span.date",
+  },
+  articleSelectors: {
+    title: "h1.story-title",
+    summary: "p.story-lead",
+    authors: "p.byline a.author",
+    date: "p.byline time",
+    topics: "div.story-topics a",
+    body: "div.story-body",
+  },
+};
+// A headline feed (day-only dates) read with its pages; one item links to another host.
+const headlinesDefinition = {
+  id: "dniester-headlines",
+  name: "Dniester Daily: headlines",
+  kind: "feed",
+  feedUrl: `${PAGED}/rss.xml`,
+  homepage: `${PAGED}/`,
+  language: "en",
+  timeZone: "Europe/Chisinau",
+  enrich: true,
+  articleSelectors: { date: "p.byline time", body: "div.story-body" },
+  defaultCountries: ["moldova"],
+};
+
+async function fixtureLog(origin: string): Promise<string[]> {
+  return ((await (await fetch(`${origin}/__fixture/requests`)).json()) as { path: string }[]).map((r) => r.path);
+}
 
 describe("the source registry through the admin API", () => {
   beforeAll(async () => {
@@ -177,10 +231,77 @@ describe("the source registry through the admin API", () => {
     }
   });
 
+  it("previews an HTML listing and a headline feed without storing anything, then adds them", async () => {
+    // The partner story's link points at the WordPress fixture, a host the source may not fetch,
+    // and its date is one no reader understands.
+    const feed = await (await fetch(`${PAGED}/rss.xml`)).text();
+    const r = await fetch(
+      `${PAGED}/__fixture/override?path=${encodeURIComponent("/rss.xml")}&contentType=application/rss%2Bxml`,
+      {
+        method: "PUT",
+        body: feed.replace("http://partner.invalid/", `${WP}/`).replace("Nov 23, 2026", "the day before yesterday"),
+      },
+    );
+    expect(r.status).toBe(200);
+    await r.arrayBuffer();
+
+    const html = await call("POST", "/admin/sources/preview", htmlDefinition);
+    expect(html.status).toBe(200);
+    expect(html.json.listing).toBe(`${PAGED}/section/news?page=1`);
+    expect(html.json.items.map((i: { title: string }) => i.title)).toEqual([
+      "Chișinău renews its trolleybus fleet",
+      "Bălți sugar plant restarts after two idle years",
+      "Dniester water levels at a ten-year low",
+    ]);
+    // The listing says "Nov 26, 2026"; the page has the minute.
+    expect(html.json.items[0].publishedAt).toBe("2026-11-26T12:35:00.000Z");
+    expect(html.json.items[1].image).toEqual({
+      url: `${PAGED}/media/balti-sugar-plant-restarts.jpg`,
+      caption: "Bălți sugar plant restarts after two idle years: a photo by the Dniester Daily desk.",
+    });
+    expect(html.json.warnings).toEqual([
+      { code: "no_image", url: `${PAGED}/dniester-water-levels-low`, message: expect.any(String) },
+    ]);
+
+    const headlines = await call("POST", "/admin/sources/preview", headlinesDefinition);
+    expect(headlines.status).toBe(200);
+    const [trolleybus, , partner] = headlines.json.items;
+    // A day-only feed date refined by the page's time; og:image from the page.
+    expect(trolleybus.publishedAt).toBe("2026-11-26T12:35:00.000Z");
+    expect(trolleybus.image.url).toBe(`${PAGED}/media/chisinau-trolleybus-fleet-renewed-og.jpg`);
+    expect(partner.url).toBe(`${WP}/2026/11/moldovan-wine-exports/`);
+    expect(Math.abs(Date.parse(partner.publishedAt) - Date.now())).toBeLessThan(60_000);
+    expect(headlines.json.warnings.map((w: { code: string; url: string }) => [w.code, w.url])).toEqual([
+      ["off_host_link", `${WP}/2026/11/moldovan-wine-exports/`],
+      ["no_date", `${WP}/2026/11/moldovan-wine-exports/`],
+      ["no_image", `${WP}/2026/11/moldovan-wine-exports/`],
+    ]);
+    expect(await fixtureLog(WP)).not.toContain("/2026/11/moldovan-wine-exports/");
+
+    const bad = await call("POST", "/admin/sources/preview", { ...headlinesDefinition, defaultCountries: ["narnia"] });
+    expect(bad.status).toBe(400);
+    for (const id of ["dniester-daily", "dniester-headlines"]) {
+      expect((await get(`/admin/sources/${id}/definition`)).status, id).toBe(404);
+    }
+    expect((await call("PUT", "/admin/sources/dniester-daily", htmlDefinition)).status).toBe(201);
+    expect((await call("PUT", "/admin/sources/dniester-headlines", headlinesDefinition)).status).toBe(201);
+  });
+
+  it("previews a change to a registered source; another id reading its feed is refused", async () => {
+    const other = await call("POST", "/admin/sources/preview", { ...rdfDefinition, id: "chronicle-copy" });
+    expect(other.status).toBe(400);
+    expect(other.json.error.details.problems[0]).toMatchObject({ field: "feedUrl" });
+    const r = await call("POST", "/admin/sources/preview", { ...rdfDefinition, termMap: {} });
+    expect(r.status).toBe(200);
+    expect(r.json.items).toHaveLength(2);
+    expect(r.json.items[0]).toMatchObject({ title: "Смог над Алматы: город переводит ТЭЦ на газ", language: "ru" });
+    expect(r.json.warnings.map((w: { code: string }) => w.code)).toEqual(["no_image", "no_image"]);
+  });
+
   it("the catalog follows the registry: API, OPML, index page and source feeds", async () => {
     const ids = ["ararat-weekly", "kutaisi-post", "stepnoy-vestnik", "frontline-notes", "steppe-dispatch"];
     const sources = (await get("/api/sources")).json.sources.map((s: { id: string }) => s.id);
-    expect(sources).toEqual([...ids, "caspian-notes", "almaty-chronicle"]);
+    expect(sources).toEqual([...ids, "caspian-notes", "almaty-chronicle", "dniester-daily", "dniester-headlines"]);
     const feeds = (await get("/api/feeds")).json.feeds.filter((f: { kind: string }) => f.kind === "source");
     expect(feeds.map((f: { slug: string }) => f.slug)).toEqual(sources);
     expect((await get("/feeds.opml")).text).toContain("/feeds/source/almaty-chronicle.atom");
@@ -220,8 +341,20 @@ describe("the source registry through the admin API", () => {
         `${sites["rdf-cp1251"]}/news/2026/11/almaty-smog`,
         `${sites["rdf-cp1251"]}/news/2026/11/medeu-ice`,
       ],
+      "dniester-daily": [
+        `${PAGED}/chisinau-trolleybus-fleet-renewed`,
+        `${PAGED}/balti-sugar-plant-restarts`,
+        `${PAGED}/dniester-water-levels-low`,
+        `${PAGED}/orhei-vineyards-harvest`,
+        `${PAGED}/cahul-border-crossing-upgrade`,
+      ],
+      "dniester-headlines": [
+        `${PAGED}/chisinau-trolleybus-fleet-renewed`,
+        `${PAGED}/balti-sugar-plant-restarts`,
+        `${WP}/2026/11/moldovan-wine-exports/`,
+      ],
     };
-    const every = Object.values(expected).flat();
+    const every = [...new Set(Object.values(expected).flat())];
     expect([...all].sort()).toEqual([...every].sort());
     for (const [id, urls] of Object.entries(expected)) {
       expect((await feedUrls(`/feeds/source/${id}.json`)).sort(), id).toEqual([...urls].sort());
@@ -250,6 +383,26 @@ describe("the source registry through the admin API", () => {
     expect(frontline[0].date_published).toBe("2026-11-26T07:15:00Z");
     const chronicle = (await get("/feeds/source/almaty-chronicle.json")).json.items;
     expect(chronicle.map((i: { title: string }) => i.title)).toContain("Каток «Медеу» откроется 5 декабря");
+
+    // Every listing style: the next links and ?page=N from 1 reached both pages; page 3 answered
+    // 404, which ended the listing without an error; the other host was never asked.
+    const paged = await fixtureLog(PAGED);
+    expect(paged).toEqual(
+      expect.arrayContaining(["/section/news?page=1", "/section/news?page=2", "/section/news?page=3"]),
+    );
+    for (const url of expected["dniester-daily"]!) expect(await has("/feeds/country/moldova.json", url)).toBe(true);
+    expect(await has("/feeds/region/eastern-europe.json", expected["dniester-daily"]![4]!)).toBe(true);
+    expect(await has("/feeds/topic/politics.json", expected["dniester-daily"]![4]!)).toBe(true);
+    expect(await fixtureLog(WP)).not.toContain("/2026/11/moldovan-wine-exports/");
+    const run = (await call("GET", "/admin/runs?limit=1")).json.runs[0];
+    expect(run.errors).toEqual([]);
+    expect(run.sources["dniester-headlines"]).toMatchObject({ offHostLinks: 1, datesUnread: 1 });
+    // Health says so, per source, with what to do.
+    const health = (await get("/admin/sources")).json.sources.find(
+      (h: { id: string }) => h.id === "dniester-headlines",
+    );
+    expect(health.warnings.map((w: { code: string }) => w.code)).toEqual(["dates_unread", "off_host_links"]);
+    expect(run.sources["dniester-daily"]).toMatchObject({ listingsFetched: 4, errors: 0 });
   });
 
   it("exports the registry in the file format", async () => {
@@ -262,6 +415,8 @@ describe("the source registry through the admin API", () => {
       "steppe-dispatch",
       "caspian-notes",
       "almaty-chronicle",
+      "dniester-daily",
+      "dniester-headlines",
     ]);
     for (const s of r.json.sources) expect(validates(s), s.id).toBe(true);
   });

@@ -100,6 +100,7 @@ describe("the FeedSource schema", () => {
       defaultTopics: [],
       minBodyBytes: 64,
       extraFeeds: [],
+      hosts: [],
     });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseListing } from "../../src/ingest/html/listing";
-import { ListingSelectors } from "../../src/model/source";
+import { pagePath } from "../../src/ingest/kinds/html";
+import { ListingDef, ListingSelectors } from "../../src/model/source";
 import { shippedSource } from "../../src/sources";
 
 const eurasianet = shippedSource("eurasianet", "html");
@@ -109,7 +110,7 @@ describe("parseListing on Eurasianet listing markup", () => {
       PAGE_URL,
       eurasianet.listingSelectors,
     );
-    expect(page).toEqual({ teasers: [], containerFound: false, rowsMatched: 0 });
+    expect(page).toEqual({ teasers: [], containerFound: false, rowsMatched: 0, next: null });
   });
 
   it("finds the container even when it holds no rows (markup drift inside it)", async () => {
@@ -118,7 +119,7 @@ describe("parseListing on Eurasianet listing markup", () => {
       PAGE_URL,
       eurasianet.listingSelectors,
     );
-    expect(page).toEqual({ teasers: [], containerFound: true, rowsMatched: 0 });
+    expect(page).toEqual({ teasers: [], containerFound: true, rowsMatched: 0, next: null });
   });
 });
 
@@ -171,5 +172,36 @@ describe("parseListing with other selectors", () => {
     const selectors = ListingSelectors.parse({ container: "#news", item: "li.item", title: "h2, a.headline" });
     const page = await parseListing(html, "https://example.org/list", selectors);
     expect(page.teasers.map((t) => t.title)).toEqual(["One <great> story", "Two"]);
+  });
+});
+
+describe("listing pages in every paging style", () => {
+  const def = (paging?: unknown) => ListingDef.parse({ path: "/news", pages: 3, paging });
+  const paths = (d: ListingDef) => [0, 1, 2].map((p) => pagePath(d, p));
+
+  it("?page=N from 0 (the first page without it), from 1, or another parameter", () => {
+    expect(paths(def())).toEqual(["/news", "/news?page=1", "/news?page=2"]);
+    expect(paths(def({ style: "query", first: 1 }))).toEqual(["/news?page=1", "/news?page=2", "/news?page=3"]);
+    expect(paths(def({ style: "query", param: "p", first: 1 }))).toEqual(["/news?p=1", "/news?p=2", "/news?p=3"]);
+    const withQuery = ListingDef.parse({ path: "/list?cat=5", pages: 2, paging: { style: "query", first: 0 } });
+    expect([0, 1].map((p) => pagePath(withQuery, p))).toEqual(["/list?cat=5", "/list?cat=5&page=1"]);
+  });
+
+  it("a path template from the second page on", () => {
+    expect(paths(def({ style: "path", template: "/news/page/{n}/" }))).toEqual([
+      "/news",
+      "/news/page/2/",
+      "/news/page/3/",
+    ]);
+    expect(() => def({ style: "path", template: "/news/page/" })).toThrow(/\{n\}/);
+  });
+
+  it("reads the next link a selector names, anywhere on the page", async () => {
+    const html = `<ul class="l"><li class="i"><h3><a href="/a">A</a></h3></li></ul>
+      <nav><a class="prev" href="?page=1">Newer</a><a class="next" href="?page=3">Older</a></nav>`;
+    const selectors = { container: "ul.l", item: "li.i", title: "h3" };
+    const page = await parseListing(html, "https://ex.org/news?page=2", selectors, "nav a.next");
+    expect(page.next).toBe("https://ex.org/news?page=3");
+    expect((await parseListing(html, "https://ex.org/news", selectors, "a[rel=next]")).next).toBeNull();
   });
 });

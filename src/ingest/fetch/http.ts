@@ -3,6 +3,7 @@
  * stored validators, a timeout, a body size cap, and redirects followed by hand so each hop is
  * counted against the invocation's subrequest budget and loops are caught.
  */
+import { refusedTarget } from "../url-guard";
 import { BudgetExhausted, type SubrequestBudget } from "./budget";
 import { describeChallenge, detectChallenge, refusalChallenge } from "./challenge";
 import { decodeBody } from "./decode";
@@ -15,6 +16,8 @@ export interface FetchOptions {
   lastModified?: string | null;
   accept?: string;
   maxRedirects?: number;
+  /** Loopback addresses may be fetched (local fixtures, tests, the demo: ALLOW_LOOPBACK_FETCH). */
+  allowLoopback?: boolean;
 }
 
 export type FetchResult =
@@ -39,6 +42,7 @@ export type FetchErrorCode =
   | "charset"
   | "robots"
   | "empty_body"
+  | "refused"
   | "selector_miss"
   | "not_a_feed"
   | "challenge";
@@ -74,6 +78,9 @@ export async function politeFetch(url: string, budget: SubrequestBudget, options
       );
     }
     seen.add(current);
+    // Never loopback (unless allowed), private, link-local or metadata addresses, whatever named them.
+    const refused = refusedTarget(current, options.allowLoopback ?? false);
+    if (refused) throw new FetchError(`refused to fetch ${current}: ${refused}`, url, null, null, "refused");
     if (!budget.take()) throw new BudgetExhausted();
     // One deadline for the whole exchange, headers and body, so a server that trickles its
     // body cannot hold the run past the timeout.
@@ -103,11 +110,26 @@ export async function politeFetch(url: string, budget: SubrequestBudget, options
           "redirect",
         );
       }
+      // A redirect may change scheme or add/drop "www.", not send Caravan to another host.
+      if (!sameSite(next.host, new URL(current).host)) {
+        throw new FetchError(
+          `HTTP ${response.status} redirect to another host (${next.host}), which is not followed`,
+          url,
+          response.status,
+          null,
+          "redirect",
+        );
+      }
       current = next.toString();
       continue;
     }
     return readResponse(response, current, options, deadline);
   }
+}
+
+function sameSite(a: string, b: string): boolean {
+  const bare = (host: string) => host.toLowerCase().replace(/^www\./, "");
+  return bare(a) === bare(b);
 }
 
 async function fetchOnce(url: string, options: FetchOptions, conditional: boolean): Promise<Response> {

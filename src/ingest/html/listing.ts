@@ -39,7 +39,10 @@ export async function parseListing(
   html: string | Response,
   pageUrl: string,
   selectors: ListingSelectors,
+  /** A selector for the link to the next page (anywhere on the page): its first match's href. */
+  nextLink?: string,
 ): Promise<ListingPage> {
+  let next: string | null = null;
   const { container, item } = selectors;
   const rows: Row[] = [];
   let containerFound = false;
@@ -107,6 +110,14 @@ export async function parseListing(
     });
   }
 
+  if (nextLink) {
+    rewriter.on(nextLink, {
+      element: (el) => {
+        next ??= resolveUrl(el.getAttribute("href"), pageUrl);
+      },
+    });
+  }
+
   await rewriter.transform(typeof html === "string" ? new Response(html) : html).arrayBuffer();
 
   const teasers: RawTeaser[] = [];
@@ -125,5 +136,5 @@ export async function parseListing(
       imageUrl: row.image,
     });
   }
-  return { teasers, containerFound, rowsMatched: rows.length };
+  return { teasers, containerFound, rowsMatched: rows.length, next };
 }

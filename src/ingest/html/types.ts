@@ -18,6 +18,8 @@ export interface ListingPage {
   containerFound: boolean;
   /** Rows matched by the item selector (teasers without a usable link are dropped but counted). */
   rowsMatched: number;
+  /** The next page's URL, when a next-link selector was given and matched a link. */
+  next: string | null;
 }
 
 /** What an article page yielded, before sanitizing and normalizing. */

@@ -1,6 +1,7 @@
 /**
- * The `html` kind: a site's listing pages (`?page=N` from 0 under its base URL), each row a
- * teaser; the story's own page read for full text, tags and dates (src/ingest/html/).
+ * The `html` kind: a site's listing pages under its base URL, each row a teaser; the story's own
+ * page read for full text, tags and dates (src/ingest/html/). A listing's pages are `?page=N`
+ * counted from 0 or 1, a path template, or followed by their "next" links (def.paging).
  */
 import { ConfigError } from "../../env";
 import { sha256Hex } from "../../lib/hash";
@@ -22,33 +23,46 @@ export const htmlKind: SourceKind<HtmlSource, RawTeaser> = {
     const baseUrl = baseUrlOverride(source, env) ?? source.baseUrl.replace(/\/+$/, "");
     if (!isHttpUrl(baseUrl))
       throw new ConfigError(`${source.baseUrlVar ?? source.id}: "${baseUrl}" is not an http(s) URL`);
+    // Pages reached by "next" links are not known in advance: the first is polled, the others
+    // are read after it (src/ingest/run.ts).
     const listings = source.listings.flatMap((def) =>
-      Array.from({ length: def.pages }, (_, page) => pageOf(source.id, baseUrl, def, page)),
+      Array.from({ length: def.paging?.style === "next" ? 1 : def.pages }, (_, page) =>
+        pageOf(source.id, baseUrl, def, page),
+      ),
     );
     return { baseUrl, listings };
   },
 
-  listingById(resolved, id) {
+  listingById(resolved, id, url) {
     // A backfill page: "<source>:<path>?page=N" of one of the source's listing paths.
     const m = /^[^:]+:(\/.*)\?page=(\d+)$/.exec(id);
     const def = m && resolved.source.listings.find((d) => d.path === m[1]);
     if (!m || !def || resolved.baseUrl === null) return null;
-    return pageOf(resolved.source.id, resolved.baseUrl, def, Number(m[2]));
+    const page = Number(m[2]);
+    // A page found by a "next" link has no URL of its own making: its row's is the one.
+    if (def.paging?.style === "next") return { id, url, def, page };
+    return pageOf(resolved.source.id, resolved.baseUrl, def, page);
   },
 
   backfillPages(resolved, pages) {
     const { source, baseUrl } = resolved;
     if (baseUrl === null) return [];
-    return source.listings.flatMap((def) =>
-      Array.from({ length: Math.max(0, pages - def.pages) }, (_, i) => pageOf(source.id, baseUrl, def, def.pages + i)),
-    );
+    return source.listings
+      .filter((def) => def.paging?.style !== "next")
+      .flatMap((def) =>
+        Array.from({ length: Math.max(0, pages - def.pages) }, (_, i) =>
+          pageOf(source.id, baseUrl, def, def.pages + i),
+        ),
+      );
   },
 
   async parse(source, listing, result, bodyBytes) {
     const near = nearEmpty(result.body);
     if (near) throw new DriftError(near, result.url, result.status, { bodyBytes, rowsMatched: null, drift: near });
 
-    const page = await parseListing(result.body, result.url, source.listingSelectors);
+    const paging = listing.def.paging;
+    const nextLink = paging?.style === "next" ? paging.selector : undefined;
+    const page = await parseListing(result.body, result.url, source.listingSelectors, nextLink);
     const sourceFile = `the definition of ${source.id}, GET /admin/sources/${source.id}/definition`;
     if (!page.containerFound) {
       const drift: Drift = {
@@ -68,7 +82,7 @@ export const htmlKind: SourceKind<HtmlSource, RawTeaser> = {
       page.teasers.length === 0
         ? { code: "zero_items", message: `${listing.id} parsed zero items (the container was found but held no rows)` }
         : null;
-    return { stories: page.teasers, rowsMatched: page.rowsMatched, drift };
+    return { stories: page.teasers, rowsMatched: page.rowsMatched, drift, next: page.next };
   },
 
   hash(teaser) {
@@ -105,14 +119,29 @@ export const htmlKind: SourceKind<HtmlSource, RawTeaser> = {
   },
 };
 
-/** Page `page` of a listing: `?page=N` counted from 0, the first page without it. */
+/** Page `page` (counted from 0) of a listing; its id keeps one shape whatever the paging. */
 function pageOf(sourceId: string, baseUrl: string, def: ListingDef, page: number) {
-  return {
-    id: `${sourceId}:${def.path}?page=${page}`,
-    url: `${baseUrl}${def.path}${page > 0 ? `?page=${page}` : ""}`,
-    def,
-    page,
-  };
+  return { id: `${sourceId}:${def.path}?page=${page}`, url: `${baseUrl}${pagePath(def, page)}`, def, page };
+}
+
+/**
+ * The path of page `page` (counted from 0) of a listing: `?page=N` from 0 (the first page
+ * without it) or from 1, a path template from the second page on, or the listing's path for a
+ * listing followed by its "next" links (whose further pages come from the links).
+ */
+export function pagePath(def: ListingDef, page: number): string {
+  const paging = def.paging ?? { style: "query", param: "page", first: 0 };
+  switch (paging.style) {
+    case "query": {
+      if (page === 0 && paging.first === 0) return def.path;
+      const separator = def.path.includes("?") ? "&" : "?";
+      return `${def.path}${separator}${paging.param}=${paging.first + page}`;
+    }
+    case "path":
+      return page === 0 ? def.path : paging.template.replace("{n}", String(paging.first + page));
+    case "next":
+      return def.path;
+  }
 }
 
 /** An HTML source's names for countries and topics, mapped through its term map, then the taxonomy. */

@@ -47,6 +47,8 @@ export interface ParsedListing<Story> {
   rowsMatched: number | null;
   /** A warning that does not make the read useless (zero items); a useless read throws DriftError. */
   drift: Drift | null;
+  /** The next page of the listing, for a listing paged by its "next" links. */
+  next?: string | null;
 }
 
 /** How a story is enriched from its own page. */
@@ -71,8 +73,11 @@ export interface SourceKind<S extends Source = Source, Story extends { url: stri
   readonly name: S["kind"];
   /** What its listings are: the URLs of one source to poll, with the Worker var that re-points them applied. */
   resolve(source: S, env: object): Omit<ResolvedSource, "source">;
-  /** A claimed listing id the configuration does not list (a queued backfill page), or null. */
-  listingById?(resolved: ResolvedSource & { source: S }, id: string): ResolvedListing | null;
+  /**
+   * A claimed listing id the configuration does not list (a queued backfill page, a page found by
+   * a "next" link), or null; `url` is the one its row holds.
+   */
+  listingById?(resolved: ResolvedSource & { source: S }, id: string, url: string): ResolvedListing | null;
   /** The pages past the polled ones, up to `pages` per listing, for a backfill walk; absent when the kind is not paged. */
   backfillPages?(resolved: ResolvedSource & { source: S }, pages: number): BackfillPage[];
   /** Accept header of a listing request (else src/ingest/fetch/http.ts asks for HTML). */
