@@ -61,6 +61,7 @@ export async function previewSource(env: Env, source: Source, now = Date.now()):
   const realStart = Date.now();
   const ctx = await newContext(env, {
     runId: 0,
+    now,
     clock: runClock(now, realStart),
     realStart,
     budget: PREVIEW_BUDGET,

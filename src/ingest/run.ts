@@ -125,7 +125,7 @@ export async function openRun(
   // Runs whose Worker died are closed first, so the listings they held are claimable now.
   const interrupted = await closeDeadRunsAt(env.DB, config, now);
   const runId = await startRun(env.DB, options.trigger, now);
-  return newContext(env, { runId, clock, realStart, budget: config.SUBREQUEST_BUDGET, interrupted });
+  return newContext(env, { runId, now, clock, realStart, budget: config.SUBREQUEST_BUDGET, interrupted });
 }
 
 /**
@@ -136,6 +136,8 @@ export async function newContext(
   env: Env,
   o: {
     runId: number;
+    /** The run clock when the run started. */
+    now: number;
     clock: () => number;
     realStart: number;
     budget: number;
@@ -143,7 +145,7 @@ export async function newContext(
   },
 ): Promise<RunContext> {
   const config = readConfig(env);
-  const now = o.clock();
+  const now = o.now;
   const heartbeat = new Heartbeat(env.DB, o.runId, o.clock);
   const budget = new SubrequestBudget(o.budget);
   const client = await PoliteClient.create({
