@@ -14,6 +14,7 @@ export interface Env {
   FETCH_TIMEOUT_MS?: string;
   MAX_RESPONSE_BYTES?: string;
   FEED_TTL_MINUTES?: string;
+  CACHE_WRITES_PER_DAY?: string;
   /** Bearer token for /admin/* (a secret: `wrangler secret put ADMIN_TOKEN`). Unset: admin is off. */
   ADMIN_TOKEN?: string;
   RETENTION_DAYS?: string;
@@ -42,6 +43,12 @@ export const Config = lazy(() =>
     MAX_RESPONSE_BYTES: intVar(5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
     /** The cron period: feeds tell readers to cache this long (Cache-Control max-age, RSS <ttl>). */
     FEED_TTL_MINUTES: intVar(15, 1, 1440),
+    /**
+     * Rendered feeds written to KV per UTC day at most; past it they are served and kept in the
+     * Cache API only. KV's free plan allows 1,000 writes a day: the default leaves the rest to the
+     * feed-version write each ingest run makes, which this ceiling never touches.
+     */
+    CACHE_WRITES_PER_DAY: intVar(500, 0, 10_000_000),
     /** Items published longer ago than this are pruned, unless still on a feed's newest page. */
     RETENTION_DAYS: intVar(365, 1, 36_500),
     /** Least time between two requests to one host (a robots.txt Crawl-delay can raise it). */
@@ -81,6 +88,7 @@ function parseConfig(env: Env): Config {
     FETCH_TIMEOUT_MS: env.FETCH_TIMEOUT_MS || undefined,
     MAX_RESPONSE_BYTES: env.MAX_RESPONSE_BYTES || undefined,
     FEED_TTL_MINUTES: env.FEED_TTL_MINUTES || undefined,
+    CACHE_WRITES_PER_DAY: env.CACHE_WRITES_PER_DAY || undefined,
     RETENTION_DAYS: env.RETENTION_DAYS || undefined,
     HOST_MIN_INTERVAL_MS: env.HOST_MIN_INTERVAL_MS || undefined,
     RUN_TIME_BUDGET_MS: env.RUN_TIME_BUDGET_MS || undefined,

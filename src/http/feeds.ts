@@ -10,10 +10,11 @@ import { feedUrl, formatByExtension, formatExtensions, OUTPUT_FORMATS } from "..
 import { FEED_KINDS, type FeedCatalog, type FeedDef } from "../sources/feeds";
 import {
   type CachedFeed,
+  type CacheTier,
   feedCacheKey,
   getCachedFeed,
-  putCachedFeed,
   readFeedVersions,
+  storeRendering,
   versionOf,
 } from "../store/feed-cache";
 import { cursorAfter, encodeCursor, queryItems } from "../store/query";
@@ -92,13 +93,18 @@ export async function serveFeed(
   };
 
   const representation = html ? `html.${format.extension}` : format.extension;
-  const variant = `${url.origin}|${representation}|${canonicalQuery(query)}`;
-  const cacheKey = feedCacheKey(feed.key, variant);
+  const selection = canonicalQuery(query);
+  const variant = `${url.origin}|${representation}|${selection}`;
+  const cacheKey = await feedCacheKey(feed.key, variant);
+  // Only a catalog feed as published (no query, the feed itself, at the public origin) goes to
+  // KV: their number is fixed. Variants a client can multiply stay in the memo and Cache API.
+  const canonical = !html && selection === "" && isPublicOrigin(url, config);
+  const tier: CacheTier = canonical ? "kv" : "edge";
   let version = "0";
   let cached: CachedFeed | null = null;
   try {
     version = versionOf(await readFeedVersions(c.env.CACHE), feed.key);
-    cached = await getCachedFeed(c.env.CACHE, cacheKey, version);
+    cached = await getCachedFeed(c.env.CACHE, cacheKey, version, tier);
   } catch (err) {
     logError("cache.read_failed", err);
   }
@@ -107,7 +113,9 @@ export async function serveFeed(
   if (!cached || cached.version !== version) {
     try {
       const fresh = await renderFeed(c.env, config, catalog, feed, format, html, query, url, version);
-      c.executionCtx.waitUntil(putCachedFeed(c.env.CACHE, cacheKey, fresh));
+      c.executionCtx.waitUntil(
+        storeRendering({ kv: c.env.CACHE, db: c.env.DB }, tier, cacheKey, fresh, config.CACHE_WRITES_PER_DAY),
+      );
       cached = fresh;
       state = "miss";
     } catch (err) {
@@ -120,6 +128,11 @@ export async function serveFeed(
 
   if (state !== "stale") rememberFeedRoute(c.req.url, feed.key, format.mediaType, html, { cacheKey, headers });
   return feedResponse(c.req.raw, cached, headers, state);
+}
+
+/** Whether a request came to the deployment's public origin (any origin when none is set). */
+function isPublicOrigin(url: URL, config: Config): boolean {
+  return config.PUBLIC_URL === undefined || new URL(config.PUBLIC_URL).origin === url.origin;
 }
 
 async function renderFeed(

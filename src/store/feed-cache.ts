@@ -21,6 +21,7 @@
  * rendering stays one write.
  */
 import * as z from "zod";
+import { sha256Hex } from "../lib/hash";
 import { lazy } from "../model/lazy";
 
 export interface CachedFeed {
@@ -89,54 +90,170 @@ export function peekCachedFeed(cacheKey: string, currentVersion: string): Cached
   return memo && memo.version === currentVersion ? memo : null;
 }
 
-export function feedCacheKey(feedKey: string, variant: string): string {
-  return `feed:${feedKey}:${variant}`;
+/**
+ * The key of one variant of a feed: a hash, so no query string, Host or slug can make it longer
+ * than KV's 512 bytes (69 bytes, whatever the variant).
+ */
+export async function feedCacheKey(feedKey: string, variant: string): Promise<string> {
+  return `feed:${await sha256Hex(`${feedKey}\n${variant}`)}`;
 }
 
-/** A cached rendering (current or superseded), from the memo or KV; null when there is none. */
+/**
+ * Where a rendering is kept besides this isolate's memo. "kv": the catalog's feeds in their
+ * canonical variants, a bounded set, in KV (shared by every location, and the last good answer
+ * when D1 fails). "edge": any other variant (search, filters, cursors, other limits, HTML pages),
+ * whose number a client decides, in the location's Cache API, never in KV: KV writes are few
+ * (1,000 a day on the free plan) and the feed-version write needs them.
+ */
+export type CacheTier = "kv" | "edge";
+
+/** A cached rendering (current or superseded), from the memo, KV or the Cache API; null when none. */
 export async function getCachedFeed(
   kv: KVNamespace,
   cacheKey: string,
   currentVersion: string,
+  tier: CacheTier = "kv",
 ): Promise<CachedFeed | null> {
   const memo = entryMemo.get(cacheKey);
   if (memo && memo.version === currentVersion) return memo;
+  const stored = tier === "kv" ? await readKv(kv, cacheKey) : await readEdge(cacheKey);
+  if (stored) remember(cacheKey, stored);
+  return stored;
+}
+
+async function readKv(kv: KVNamespace, cacheKey: string): Promise<CachedFeed | null> {
   const { value, metadata } = await kv.getWithMetadata<unknown>(cacheKey, "arrayBuffer");
+  return value === null ? null : unpack(value, metadata);
+}
+
+/** The entry's fields and its three byte strings, or null when they do not fit together. */
+function unpack(value: ArrayBuffer, metadata: unknown): CachedFeed | null {
   const fields = CachedFeedMetadata.safeParse(metadata);
-  if (value === null || !fields.success) return null;
+  if (!fields.success) return null;
   const { parts, ...rest } = fields.data;
   const [identity, gzip, br] = parts;
   if (identity + gzip + br !== value.byteLength) return null;
-  const stored: CachedFeed = {
+  return {
     ...rest,
     body: new Uint8Array(value, 0, identity),
     gzip: new Uint8Array(value, identity, gzip),
     br: new Uint8Array(value, identity + gzip, br),
   };
-  remember(cacheKey, stored);
-  return stored;
 }
 
+function pack(feed: CachedFeed): { value: Uint8Array; metadata: CachedFeedMetadata } {
+  const metadata: CachedFeedMetadata = {
+    version: feed.version,
+    etag: feed.etag,
+    lastModified: feed.lastModified,
+    contentType: feed.contentType,
+    parts: [feed.body.byteLength, feed.gzip.byteLength, feed.br.byteLength],
+  };
+  const value = new Uint8Array(feed.body.byteLength + feed.gzip.byteLength + feed.br.byteLength);
+  value.set(feed.body, 0);
+  value.set(feed.gzip, feed.body.byteLength);
+  value.set(feed.br, feed.body.byteLength + feed.gzip.byteLength);
+  return { value, metadata };
+}
+
+/** Writes a rendering to KV (and the memo); a failed write is logged, never thrown. */
 export async function putCachedFeed(kv: KVNamespace, cacheKey: string, feed: CachedFeed): Promise<void> {
   remember(cacheKey, feed);
   try {
-    const metadata: CachedFeedMetadata = {
-      version: feed.version,
-      etag: feed.etag,
-      lastModified: feed.lastModified,
-      contentType: feed.contentType,
-      parts: [feed.body.byteLength, feed.gzip.byteLength, feed.br.byteLength],
-    };
-    const value = new Uint8Array(feed.body.byteLength + feed.gzip.byteLength + feed.br.byteLength);
-    value.set(feed.body, 0);
-    value.set(feed.gzip, feed.body.byteLength);
-    value.set(feed.br, feed.body.byteLength + feed.gzip.byteLength);
+    const { value, metadata } = pack(feed);
     await kv.put(cacheKey, value, { expirationTtl: ENTRY_TTL_SECONDS, metadata });
   } catch (err) {
     // KV allows one write per second per key: a burst of misses after an invalidation races
     // here. The rendering is in the memo and the next miss writes it again; say so, and go on.
     console.log(JSON.stringify({ event: "cache.put_failed", key: cacheKey, message: String(err) }));
   }
+}
+
+// The Cache API wants an http(s) URL as the key; this host is never fetched.
+const EDGE_ORIGIN = "https://feed-cache.caravan.invalid/";
+const EDGE_METADATA_HEADER = "x-caravan-entry";
+
+async function readEdge(cacheKey: string): Promise<CachedFeed | null> {
+  const hit = await caches.default.match(`${EDGE_ORIGIN}${cacheKey}`);
+  if (!hit) return null;
+  let metadata: unknown = null;
+  try {
+    metadata = JSON.parse(hit.headers.get(EDGE_METADATA_HEADER) ?? "null");
+  } catch {
+    return null;
+  }
+  return unpack(await hit.arrayBuffer(), metadata);
+}
+
+/** Writes a rendering to this location's Cache API (and the memo); a failure is logged, never thrown. */
+export async function putEdgeFeed(cacheKey: string, feed: CachedFeed): Promise<void> {
+  remember(cacheKey, feed);
+  try {
+    const { value, metadata } = pack(feed);
+    const headers = {
+      "cache-control": `public, max-age=${ENTRY_TTL_SECONDS}`,
+      [EDGE_METADATA_HEADER]: JSON.stringify(metadata),
+    };
+    await caches.default.put(`${EDGE_ORIGIN}${cacheKey}`, new Response(value, { headers }));
+  } catch (err) {
+    console.log(JSON.stringify({ event: "cache.edge_put_failed", key: cacheKey, message: String(err) }));
+  }
+}
+
+/**
+ * Keeps a fresh rendering where its tier says. A KV write first takes one of the day's
+ * CACHE_WRITES_PER_DAY (counted in D1, so every isolate shares the count); past the ceiling the
+ * rendering is kept in the memo and the Cache API only, and served all the same. The versions
+ * document (invalidateFeeds) is written outside this count, so renderings can never use up the
+ * writes that invalidate them.
+ */
+export async function storeRendering(
+  stores: { kv: KVNamespace; db: D1Database },
+  tier: CacheTier,
+  cacheKey: string,
+  feed: CachedFeed,
+  writesPerDay: number,
+  now = Date.now(),
+): Promise<"kv" | "edge"> {
+  // In the memo at once, before any I/O: the next request in this isolate is a hit.
+  remember(cacheKey, feed);
+  if (tier === "kv") {
+    let allowed = false;
+    try {
+      allowed = await takeCacheWrite(stores.db, writesPerDay, now);
+    } catch (err) {
+      console.log(JSON.stringify({ event: "cache.budget_unreadable", message: String(err) }));
+    }
+    if (allowed) {
+      await putCachedFeed(stores.kv, cacheKey, feed);
+      return "kv";
+    }
+    console.log(JSON.stringify({ event: "cache.write_ceiling", level: "warn", writesPerDay, key: cacheKey }));
+  }
+  await putEdgeFeed(cacheKey, feed);
+  return "edge";
+}
+
+/**
+ * Takes one rendering write from today's (UTC) allowance; false when it is used up. One
+ * statement, so concurrent requests cannot both take the last one.
+ */
+export async function takeCacheWrite(db: D1Database, writesPerDay: number, now = Date.now()): Promise<boolean> {
+  if (writesPerDay <= 0) return false;
+  const day = new Date(now).toISOString().slice(0, 10);
+  const row = await db
+    .prepare(
+      "INSERT INTO cache_writes (day, writes) VALUES (?1, 1) ON CONFLICT (day) DO UPDATE SET writes = writes + 1 WHERE writes < ?2 RETURNING writes",
+    )
+    .bind(day, writesPerDay)
+    .first<{ writes: number }>();
+  return row !== null;
+}
+
+/** Rendering writes taken on a day (UTC date, YYYY-MM-DD). */
+export async function cacheWritesOn(db: D1Database, day: string): Promise<number> {
+  const row = await db.prepare("SELECT writes FROM cache_writes WHERE day = ?").bind(day).first<{ writes: number }>();
+  return row?.writes ?? 0;
 }
 
 /**
