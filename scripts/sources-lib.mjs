@@ -151,6 +151,6 @@ function formatPreview(json) {
     );
   }
   lines.push(json.warnings.length ? `${json.warnings.length} warnings:` : "no warnings");
-  for (const w of json.warnings) lines.push(`  ${w.code}: ${w.message}`);
+  for (const w of json.warnings) lines.push(`  ${w.code}  ${w.url}`, `      ${w.message}`);
   return lines;
 }

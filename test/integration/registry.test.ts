@@ -169,6 +169,17 @@ describe("the source registry through the admin API", () => {
     expect(r.json.rejected.map((x: { url: string }) => x.url)).toEqual([`${WP}/wp-json/wp/v2/pages/2`]);
     expect((await get("/admin/sources/export")).json.sources).toEqual([]);
 
+    const preview = await call("POST", "/admin/sources/preview", feed.definition);
+    expect(preview.json.items.map((i: { countries: string[] }) => i.countries)).toEqual([
+      ["armenia"],
+      ["armenia"],
+      ["armenia"],
+    ]);
+    // The tram story's picture is only inside content:encoded, in a figure with a caption.
+    expect(preview.json.items[0].image).toEqual({
+      url: `${WP}/wp-content/uploads/2026/11/tram.jpg`,
+      caption: "A test run on Mashtots Avenue.",
+    });
     const added = await call("PUT", "/admin/sources/ararat-weekly", { ...feed.definition, name: "Ararat Weekly" });
     expect(added.status).toBe(201);
     expect(
@@ -224,7 +235,16 @@ describe("the source registry through the admin API", () => {
   });
 
   it("adds an Atom feed, a JSON Feed and an RSS 1.0 feed in windows-1251", async () => {
-    for (const d of [atomDefinition, jsonFeedDefinition, rdfDefinition]) {
+    for (const [d, stories] of [
+      [atomDefinition, 3],
+      [jsonFeedDefinition, 2],
+      [rdfDefinition, 2],
+    ] as const) {
+      // Previewed first: the items as they would be stored, nothing stored.
+      const preview = await call("POST", "/admin/sources/preview", d);
+      expect(preview.status, d.id).toBe(200);
+      expect(preview.json.items, d.id).toHaveLength(stories);
+      expect((await get(`/admin/sources/${d.id}/definition`)).status).toBe(404);
       const r = await call("PUT", `/admin/sources/${d.id}`, d);
       expect(r.status, d.id).toBe(201);
       expect(r.json.definition).toMatchObject(d);

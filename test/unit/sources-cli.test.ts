@@ -118,4 +118,31 @@ describe("npm run sources: output", () => {
       "  - X: duplicate id: source x already exists",
     ]);
   });
+
+  it("prints a preview's items with dates, terms and images, then each warning with its story", () => {
+    expect(
+      formatAnswer("preview", 200, {
+        listing: "https://ex.org/feed/",
+        items: [
+          {
+            publishedAt: "2026-11-26T08:30:00.000Z",
+            title: "Tram line returns",
+            url: "https://ex.org/tram",
+            countries: ["armenia"],
+            regions: ["caucasus"],
+            topics: [],
+            image: { url: "https://ex.org/t.jpg", caption: null },
+          },
+        ],
+        warnings: [{ code: "no_date", url: "https://ex.org/tram", message: "no publication date could be read" }],
+      }),
+    ).toEqual([
+      "1 items from https://ex.org/feed/",
+      "  2026-11-26T08:30:00.000Z  Tram line returns",
+      "      https://ex.org/tram  [armenia, caucasus]  (image)",
+      "1 warnings:",
+      "  no_date  https://ex.org/tram",
+      "      no publication date could be read",
+    ]);
+  });
 });
