@@ -48,6 +48,8 @@ interface HostRobots {
 
 export class PoliteClient {
   private readonly robots = new Map<string, Promise<HostRobots>>();
+  /** host → when this run's last request to it went out (wall clock). */
+  private readonly lastStart = new Map<string, number>();
 
   private constructor(
     private readonly o: PoliteClientOptions,
@@ -114,10 +116,16 @@ export class PoliteClient {
     const interval = Math.max(this.o.minIntervalMs, crawlDelay);
     if (interval <= 0) return;
     const slot = await reservePaceSlot(this.o.db, host, Date.now(), interval);
-    if (slot >= this.o.deadline)
+    // The slot counts from the previous slot; a request that started late (its slot came while
+    // the store was still answering) moves the next one back, so this run's own requests stay
+    // the whole interval apart as they really went out.
+    const previous = this.lastStart.get(host);
+    const start = Math.max(slot, previous === undefined ? slot : previous + interval);
+    if (start >= this.o.deadline)
       throw new Deferred("time", "run time budget (RUN_TIME_BUDGET_MS) used up waiting for the host's next slot");
-    const wait = slot - Date.now();
+    const wait = start - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.lastStart.set(host, Date.now());
   }
 
   /**
