@@ -159,11 +159,19 @@ async function compressedRatio(real, log) {
       const target = which === "real" ? real : constant;
       return requestsPerSecond(`${target.url}${RATIO_PATH}`, ROUND_SECONDS, r === 0 ? 2 : 1, target.cpuSeconds, ask);
     },
-    (round, r) =>
+    (round, r) => {
+      const realCpu = round.real.serverCpuMicrosPerRequest;
+      const constantCpu = round.constant.serverCpuMicrosPerRequest;
+      round.cpuRatio = realCpu && constantCpu ? constantCpu / realCpu : null;
       log(
-        `  round ${r + 1}: real ${Math.round(round.real.rps)} req/s, constant ${Math.round(round.constant.rps)} req/s, ratio ${round.ratio.toFixed(2)}`,
-      ),
+        `  round ${r + 1}: real ${Math.round(round.real.rps)} req/s, constant ${Math.round(round.constant.rps)} req/s, ratio ${round.ratio.toFixed(2)}` +
+          (round.cpuRatio === null
+            ? ""
+            : `; workerd CPU per request ${realCpu.toFixed(0)} vs ${constantCpu.toFixed(0)} µs, ratio ${round.cpuRatio.toFixed(2)}`),
+      );
+    },
   );
+  const cpuRatios = rounds.map((r) => r.cpuRatio).filter((v) => v !== null);
   const ratio = median(rounds.map((r) => r.ratio));
   const realRps = median(rounds.map((r) => r.real.rps));
   const constantRps = median(rounds.map((r) => r.constant.rps));
@@ -176,7 +184,10 @@ async function compressedRatio(real, log) {
     target: { op: ">=", value: RATIO_TARGET },
     note:
       `${RATIO_PATH} with Accept-Encoding: ${RATIO_CODING}, ${warmed.body.length} bytes per answer; median of ${ROUNDS} alternating rounds ` +
-      `(${rounds.map((r) => r.ratio.toFixed(2)).join(", ")}). Both send the kept brotli bytes as they are (encodeBody "manual")`,
+      `(${rounds.map((r) => r.ratio.toFixed(2)).join(", ")}). Both send the kept brotli bytes as they are (encodeBody "manual")` +
+      (cpuRatios.length === rounds.length
+        ? `. workerd CPU per request, constant ÷ real: ${median(cpuRatios).toFixed(2)} (rounds ${cpuRatios.map((v) => v.toFixed(2)).join(", ")}), which moves far less with the machine's other load than req/s`
+        : ""),
     detail: { rounds, bodyBytes: warmed.body.length },
   });
 }
