@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Env } from "../env";
 import { registeredCatalog } from "../ingest/registry";
+import { formatExtensions } from "../render/formats";
 import { renderIndexPage } from "../render/html";
 import { renderOpml } from "../render/opml";
 import { FEED_STYLESHEET } from "../render/stylesheet";
@@ -91,8 +92,8 @@ export function createApp(): Hono<AppEnv> {
       routes: [
         "/",
         "/feeds.opml",
-        "/feeds/all.{rss,atom,json}",
-        "/feeds/{region,country,topic,source}/{slug}.{rss,atom,json}",
+        `/feeds/all.{${formatExtensions().join(",")}}`,
+        `/feeds/{region,country,topic,source}/{slug}.{${formatExtensions().join(",")}}`,
       ],
     }),
   );

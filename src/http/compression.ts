@@ -126,10 +126,12 @@ const TEXT_TYPES = /^(?:text\/|application\/(?:json|xml|javascript|[\w.+-]*\+(?:
  */
 export async function compressTextAnswer(request: Request, res: Response): Promise<Response> {
   const type = res.headers.get("content-type");
-  if (res.status !== 200 || res.body === null || type === null || !TEXT_TYPES.test(type)) return res;
+  if (res.status !== 200 || type === null || !TEXT_TYPES.test(type)) return res;
   if (res.headers.has("content-encoding")) return res;
   const headers = new Headers(res.headers);
   headers.set("vary", varyOnEncoding(res.headers.get("vary")));
+  // HEAD has no body to encode; it still says what the answer varies on.
+  if (res.body === null) return new Response(null, { status: 200, headers });
   const coding = chooseCoding(clientAcceptEncoding(request));
   const body = new Uint8Array(await res.arrayBuffer());
   if (coding === null || body.byteLength < MIN_COMPRESS_BYTES) return new Response(body, { status: 200, headers });

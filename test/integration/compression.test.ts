@@ -126,6 +126,13 @@ describe("compressed answers", () => {
     }
   });
 
+  it("HEAD says Vary: Accept-Encoding like GET, with no body", async () => {
+    const head = await get("/api/feeds", { "accept-encoding": "gzip" }, "HEAD");
+    expect(head.status).toBe(200);
+    expect(head.headers.get("vary")).toContain("Accept-Encoding");
+    expect(head.body).toBeNull();
+  });
+
   it("a browser's HTML page of a feed is compressed the same way", async () => {
     const r = await get("/feeds/all.rss", {
       "sec-fetch-dest": "document",
