@@ -8,7 +8,17 @@
  * workerd's CompressionStream knows gzip and deflate only, not brotli; node:zlib (nodejs_compat)
  * has both, synchronously, which suits bytes that are already whole in memory.
  */
-import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+
+/**
+ * node:zlib is loaded by the first compression (a cache miss, a text answer), not at module load:
+ * importing it brings up workerd's Node stream modules, which every cold start would pay.
+ */
+type Zlib = typeof import("node:zlib");
+let zlib: Promise<Zlib> | null = null;
+const loadZlib = (): Promise<Zlib> => {
+  zlib ??= import("node:zlib");
+  return zlib;
+};
 
 export type ContentCoding = "br" | "gzip";
 
@@ -32,11 +42,20 @@ export interface Encoded {
 }
 
 /** Both encodings of some bytes. */
-export function encodeBoth(body: Uint8Array): Encoded {
-  return { gzip: compress(body, "gzip"), br: compress(body, "br") };
+export async function encodeBoth(body: Uint8Array): Promise<Encoded> {
+  const z = await loadZlib();
+  return { gzip: compressWith(z, body, "gzip"), br: compressWith(z, body, "br") };
 }
 
-export function compress(body: Uint8Array, coding: ContentCoding): Uint8Array {
+export async function compress(body: Uint8Array, coding: ContentCoding): Promise<Uint8Array> {
+  return compressWith(await loadZlib(), body, coding);
+}
+
+function compressWith(
+  { brotliCompressSync, constants, gzipSync }: Zlib,
+  body: Uint8Array,
+  coding: ContentCoding,
+): Uint8Array {
   if (coding === "gzip") return new Uint8Array(gzipSync(body, { level: GZIP_LEVEL }));
   return new Uint8Array(
     brotliCompressSync(body, {
@@ -139,5 +158,5 @@ export async function compressTextAnswer(request: Request, res: Response): Promi
   headers.delete("content-length");
   const etag = headers.get("etag");
   if (etag !== null) headers.set("etag", encodedEtag(etag, coding));
-  return new Response(compress(body, coding), { status: 200, headers, encodeBody: "manual" });
+  return new Response(await compress(body, coding), { status: 200, headers, encodeBody: "manual" });
 }

@@ -179,7 +179,7 @@ async function renderFeed(
     version,
     body,
     // Compressed once here, with the rendering, not on every answer.
-    ...encodeBoth(body),
+    ...(await encodeBoth(body)),
     etag: `"${await sha256Hex(fingerprint, 16)}"`,
     lastModified: new Date(doc.updated).toUTCString(),
     contentType: html ? HTML_CONTENT_TYPE : contentTypeOf(format),

@@ -1,7 +1,11 @@
 import * as z from "zod";
 import { Item } from "./item";
-import { Slug } from "./slug";
+import { unwrapLazy } from "./lazy";
+import { Slug as SlugSchema } from "./slug";
 import { Taxonomy } from "./taxonomy";
+
+// The schema itself, not its lazy stand-in (this module is loaded with the OpenAPI document).
+const Slug = unwrapLazy(SlugSchema);
 
 /**
  * The JSON API's answers. These schemas are the contract: the routes build values of these

@@ -1,5 +1,9 @@
 import * as z from "zod";
-import { Slug } from "./slug";
+import { unwrapLazy } from "./lazy";
+import { Slug as SlugSchema } from "./slug";
+
+// The schema itself, not its lazy stand-in (this module is loaded with the OpenAPI document).
+const Slug = unwrapLazy(SlugSchema);
 
 /** Where a taxonomy term on an item came from: the source said so, or Caravan's tagger inferred it. */
 export const TermOrigin = z.enum(["source", "tagger"]);

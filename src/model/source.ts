@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { lazy } from "./lazy";
-import { Slug } from "./slug";
+import { lazy, unwrapLazy } from "./lazy";
+import { Slug as SlugSchema } from "./slug";
 
 /**
  * The schemas are built together on first use (a source definition parsed or checked), not at
@@ -8,6 +8,7 @@ import { Slug } from "./slug";
  * inside the builder, so zod (and the JSON Schema of source.schema.json) sees real schemas.
  */
 const schemas = lazy(() => {
+  const Slug = unwrapLazy(SlugSchema);
   /** A CSS selector as HTMLRewriter accepts it. */
   const Selector = z.string().min(1);
 

@@ -1,9 +1,10 @@
 import * as z from "zod";
-import { lazy } from "./lazy";
-import { Slug } from "./slug";
+import { lazy, unwrapLazy } from "./lazy";
+import { Slug as SlugSchema } from "./slug";
 
 /** Built on first use, not at module load (see lazy.ts and source.ts). */
 const schemas = lazy(() => {
+  const Slug = unwrapLazy(SlugSchema);
   const Country = z.object({ slug: Slug, name: z.string().min(1) });
   const Region = z.object({ slug: Slug, name: z.string().min(1), countries: z.array(Country).min(1) });
   const Topic = z.object({

@@ -23,7 +23,7 @@ describe("the hot path for feed polls", () => {
     await putCachedFeed(env.CACHE, "k", {
       version: "v1",
       body: bytes,
-      ...encodeBoth(bytes),
+      ...(await encodeBoth(bytes)),
       etag: '"e1"',
       lastModified: "Wed, 20 May 2026 04:00:00 GMT",
       contentType: "application/atom+xml",
@@ -77,7 +77,7 @@ describe("renderings in KV", () => {
   it("keep the UTF-8 bytes as the value and the rest as metadata, and read back the same", async () => {
     clearFeedMemo();
     const body = new TextEncoder().encode('{"title":"Грузия — «новости»","items":[]}');
-    const encoded = encodeBoth(body);
+    const encoded = await encodeBoth(body);
     const feed = {
       version: "v7",
       body,
