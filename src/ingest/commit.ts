@@ -3,9 +3,9 @@
  * unchanged story keeps its dates), hashed for change, and a listing's writes sent to D1 in one
  * go, noting the feeds they touch (for cache invalidation and WebSub).
  */
-import { sha256Hex } from "../lib/hash";
 import type { Item } from "../model/item";
 import { type ItemWrite, type StoredItemState, setTeaserHashes, writeItems } from "../store/items";
+import { contentHashOf } from "./compare";
 import type { RunContext } from "./context";
 import type { StoryWrite, TaggedStory } from "./story";
 import { regionsOf, termsOf, union } from "./terms";
@@ -34,28 +34,6 @@ export async function toWrite(
 
   const item: Item = { ...content, updatedAt, firstSeenAt: previous?.firstSeenAt ?? now };
   return { item, terms: termsOf(item, inferred), contentHash, teaserHash, changed, bodyText: story.bodyText };
-}
-
-/** Hash of everything a reader sees of an item (not its dates of change), in a fixed field order. */
-export async function contentHashOf(item: Omit<Item, "updatedAt" | "firstSeenAt">): Promise<string> {
-  return sha256Hex(
-    JSON.stringify([
-      item.id,
-      item.url,
-      item.title,
-      item.summary,
-      item.contentHtml,
-      item.authors,
-      item.publishedAt,
-      item.image,
-      item.language,
-      item.sourceId,
-      item.countries,
-      item.regions,
-      item.topics,
-      item.tags,
-    ]),
-  );
 }
 
 /** Writes a listing's changes and notes the feeds they touch (for cache invalidation and WebSub). */

@@ -1,8 +1,10 @@
 /**
  * The compare stage: a listing's stories, one per item id (a story linked twice on a page is
- * read once), each with what is stored of it (one D1 read for the whole listing), and whether
- * it needs reading again.
+ * read once), each with what is stored of it (one D1 read for the whole listing), whether it
+ * needs reading again, and the content hash a new reading is compared with.
  */
+import { sha256Hex } from "../lib/hash";
+import type { Item } from "../model/item";
 import { getItemStates, type StoredItemState } from "../store/items";
 import { itemIdFor } from "./canonical";
 import type { RunContext } from "./context";
@@ -27,4 +29,26 @@ export async function withStoredState<T extends { url: string }>(
  */
 export function isSeen(previous: StoredItemState, hash: string, sourceId: string): boolean {
   return previous.teaserHash === hash || previous.sourceId !== sourceId;
+}
+
+/** Hash of everything a reader sees of an item (not its dates of change), in a fixed field order. */
+export async function contentHashOf(item: Omit<Item, "updatedAt" | "firstSeenAt">): Promise<string> {
+  return sha256Hex(
+    JSON.stringify([
+      item.id,
+      item.url,
+      item.title,
+      item.summary,
+      item.contentHtml,
+      item.authors,
+      item.publishedAt,
+      item.image,
+      item.language,
+      item.sourceId,
+      item.countries,
+      item.regions,
+      item.topics,
+      item.tags,
+    ]),
+  );
 }

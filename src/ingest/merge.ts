@@ -6,7 +6,7 @@
  */
 import type { Item } from "../model/item";
 import { getItem, type ItemWrite, type StoredItemState, type Term } from "../store/items";
-import { contentHashOf } from "./commit";
+import { contentHashOf } from "./compare";
 import type { RunContext } from "./context";
 import type { ListingTerms } from "./story";
 import { termsOf, withListingTerms } from "./terms";
