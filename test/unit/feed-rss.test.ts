@@ -159,8 +159,10 @@ describe("RSS 2.0", () => {
   });
 });
 
-describe("RSS 2.0 performance", () => {
-  it("parses 100 items with content:encoded in a few milliseconds", () => {
+// How fast this parses is the bench's figure ("feed-source parse: 100-item RSS with
+// content:encoded" in `npm run bench`), not a test's: a timing bound here failed on a busy machine.
+describe("RSS 2.0, a large feed", () => {
+  it("parses 100 items with content:encoded, every body whole", () => {
     const paragraph =
       "<p>Officials in Bishkek said on Tuesday that the new rules would take effect in spring, after a consultation with traders &amp; importers.</p>";
     const items = Array.from(
@@ -172,17 +174,8 @@ describe("RSS 2.0 performance", () => {
 <enclosure url="https://example.org/i/${i}.jpg" length="0" type="image/jpeg"/></item>`,
     ).join("\n");
     const big = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Big</title><link>https://example.org/</link>${items}</channel></rss>`;
-    parseFeedDocument(big, FEED_URL); // warm-up (JIT)
-    const runs = 10;
-    const started = performance.now();
-    let feed = parseFeedDocument(big, FEED_URL);
-    for (let i = 1; i < runs; i++) feed = parseFeedDocument(big, FEED_URL);
-    const perParse = (performance.now() - started) / runs;
-    console.log(`feed-rss: 100 items, ${(big.length / 1024).toFixed(0)} KiB, ${perParse.toFixed(2)} ms per parse`);
+    const feed = parseFeedDocument(big, FEED_URL);
     expect(feed.entries).toHaveLength(100);
     expect(feed.entries[99]!.contentHtml!.length).toBe(paragraph.length * 20);
-    // workerd's clock only advances across I/O, so a synchronous loop may read 0; the bound
-    // is there to catch a pathological slowdown, not to time precisely (the benchmark does).
-    expect(perParse).toBeLessThan(50);
   });
 });
