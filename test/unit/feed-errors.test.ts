@@ -18,12 +18,10 @@ const rss = (items: string) =>
   `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>T</title><link>https://example.org/</link>${items}</channel></rss>`;
 
 describe("hostile XML is refused before any entity is expanded", () => {
-  it("refuses a billion-laughs entity bomb quickly", () => {
+  it("refuses a billion-laughs entity bomb before expanding it", () => {
     const levels = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join("\n");
     const bomb = `<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY lol0 "lol">\n${levels}\n]>\n<rss version="2.0"><channel><title>&lol9;</title>${item(1)}</channel></rss>`;
-    const started = Date.now();
     const err = failure(bomb);
-    expect(Date.now() - started).toBeLessThan(200);
     expect(err.kind).toBe("refused");
     expect(err.message).toBe("refused: the feed declares a DOCTYPE with entities (possible entity-expansion attack)");
   });
