@@ -15,6 +15,7 @@ import { type RunSummary, runIngest } from "../../src/ingest/run";
 import { FAULT_KINDS } from "../fixtures/farm.mjs";
 import { farmControl, farmSources } from "../helpers/farm-sources";
 import { killable } from "../helpers/killable";
+import { prng } from "../helpers/prng";
 
 const RUNS = 200;
 const TICK = 15 * 60_000;
@@ -32,16 +33,6 @@ const ENV = {
   SUBREQUEST_BUDGET: "20",
 };
 const T0 = Date.UTC(2026, 11, 1);
-
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the farm has published by tick `k`: story URL → title. */
 function published(k: number): Map<string, string> {
@@ -71,7 +62,7 @@ describe("soak: 200 scheduled runs over a misbehaving farm", () => {
   it("loses nothing, stores nothing twice, leaves no lease to a dead run, closes every run", {
     timeout: 600_000,
   }, async () => {
-    const random = mulberry32(42);
+    const random = prng(42);
     for (const [h, origin] of farm.entries()) {
       await farmControl(origin, "reset", "POST");
       await farmControl(origin, `chaos?seed=${1000 + h}&rate=0.3&hangMs=400`);
