@@ -1,11 +1,5 @@
 import { API_DOCS_CSS, renderApiDocs } from "../render/api-docs";
-
-/**
- * The OpenAPI document is built from the zod models of every response, which nothing else needs
- * at run time: imported on the first /docs or /openapi.json request, so a cold start does not
- * construct those schemas (the bundler evaluates a dynamically imported module on that import).
- */
-const loadOpenApi = () => import("./openapi");
+import { openApiDocument } from "./openapi";
 
 export interface StaticPage {
   body: string;
@@ -21,7 +15,7 @@ let openapi: StaticPage | null = null;
  */
 export function docsPage(): Promise<StaticPage> {
   docs ??= (async () => ({
-    body: renderApiDocs((await loadOpenApi()).openApiDocument()),
+    body: renderApiDocs(openApiDocument()),
     headers: {
       "content-type": "text/html; charset=utf-8",
       "content-security-policy": `default-src 'none'; style-src '${await sha256Base64(API_DOCS_CSS)}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
@@ -37,7 +31,7 @@ export function docsPage(): Promise<StaticPage> {
 /** GET /openapi.json: the document as npm run schemas writes it (same bytes as schemas/openapi.json). */
 export async function openApiPage(): Promise<StaticPage> {
   openapi ??= {
-    body: `${JSON.stringify((await loadOpenApi()).openApiDocument(), null, 2)}\n`,
+    body: `${JSON.stringify(openApiDocument(), null, 2)}\n`,
     headers: { "content-type": "application/json; charset=utf-8" },
   };
   return openapi;

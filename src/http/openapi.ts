@@ -44,8 +44,11 @@ const SOURCE_FIELDS: Record<string, string> = {
   termMap: "The source's own names for countries and topics mapped to taxonomy slugs (case-insensitive).",
 };
 
-/** Descriptions of fields of models this module does not own, added to every copy of them. */
-const SHAPE_DOCS: { keys: string[]; title: string; description: string; fields: Record<string, string> }[] = [
+/**
+ * Descriptions of fields of models this module does not own, added to every copy of them.
+ * A function, so reading the shapes (which builds the schemas) waits for the first document.
+ */
+const shapeDocs = (): { keys: string[]; title: string; description: string; fields: Record<string, string> }[] => [
   {
     keys: Object.keys(Item.shape),
     title: "Item",
@@ -115,7 +118,8 @@ export function openApiDocument(): Json {
 
 function buildOpenApi(): Json {
   const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(COMPONENTS)) registry.add(schema, { id });
+  // The schemas themselves, not their lazy stand-ins: the registry and the generator match by identity.
+  for (const [id, schema] of Object.entries(COMPONENTS)) registry.add(unwrapLazy(schema), { id });
   const generated = z.toJSONSchema(registry, { target: "draft-2020-12", uri: (id) => `#/components/schemas/${id}` });
   const schemas: Record<string, Json> = {};
   for (const id of Object.keys(COMPONENTS)) {
@@ -264,8 +268,9 @@ function valueSchema(schema: z.ZodType, io: "input" | "output"): Json {
   return rest;
 }
 
-/** Adds titles and field descriptions to every object schema shaped like one in SHAPE_DOCS. */
+/** Adds titles and field descriptions to every object schema shaped like one in shapeDocs(). */
 function annotate(node: Json): Json {
+  const docs = shapeDocs();
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) {
       value.forEach(visit);
@@ -276,7 +281,7 @@ function annotate(node: Json): Json {
     const props = obj.properties as Record<string, Json> | undefined;
     if (props) {
       const keys = Object.keys(props).sort().join(",");
-      const doc = SHAPE_DOCS.find((d) => [...d.keys].sort().join(",") === keys);
+      const doc = docs.find((d) => [...d.keys].sort().join(",") === keys);
       if (doc) {
         obj.title ??= doc.title;
         obj.description ??= doc.description;
