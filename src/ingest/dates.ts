@@ -1,3 +1,5 @@
+import { once } from "../lib/once";
+
 /**
  * Reading the dates sources print. A date with a zone (ISO 8601 with offset, RFC 822) is an
  * instant already; one without (ISO local time, "Apr 18, 2018") is wall-clock time in the
@@ -25,15 +27,21 @@ for (const [n, names] of monthNames) for (const name of names) MONTHS[name] = n;
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
 // "Apr 18, 2018", "April 18, 2018 - 10:27", "Apr 18 2018 10:27 am"
-const MONTH_DAY_YEAR = /^([\p{L}]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?:\s*[-–,]?\s*(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?)?$/iu;
+const monthDayYear = once(
+  () => /^([\p{L}]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?:\s*[-–,]?\s*(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?)?$/iu,
+);
 // "18 April 2018", "18 апреля 2018", "18 апреля 2018, 10:27"
-const DAY_MONTH_YEAR = /^(\d{1,2})\s+([\p{L}]+)\.?,?\s+(\d{4})(?:\s*(?:г\.?)?\s*[-–,]?\s*(\d{1,2}):(\d{2}))?$/iu;
+const dayMonthYear = once(
+  () => /^(\d{1,2})\s+([\p{L}]+)\.?,?\s+(\d{4})(?:\s*(?:г\.?)?\s*[-–,]?\s*(\d{1,2}):(\d{2}))?$/iu,
+);
 const RFC822 =
   /^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[A-Z]{1,5}|[+-]\d{4})$/;
 
 // RFC 822 as feeds localized into Russian or Ukrainian write it: "Ср, 25 ноя 2026 11:20:00 +0500".
-const LOCAL_RFC822 =
-  /^(?:\p{L}{2,3}\.?,\s*)?(\d{1,2})\s+(\p{L}{3,9})\.?\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(GMT|UTC|Z|[+-]\d{2}:?\d{2})?$/iu;
+const localRfc822 = once(
+  () =>
+    /^(?:\p{L}{2,3}\.?,\s*)?(\d{1,2})\s+(\p{L}{3,9})\.?\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(GMT|UTC|Z|[+-]\d{2}:?\d{2})?$/iu,
+);
 
 /** Parses a source's date text to a UTC ISO string, or null when it is not a date we can read. */
 export function parseSourceDate(text: string | null | undefined, timeZone: string): string | null {
@@ -76,7 +84,7 @@ export function readSourceDate(text: string | null | undefined, timeZone: string
 
   if (ISO_WITH_ZONE.test(s) || RFC822.test(s)) return withTime(isoOrNull(Date.parse(normalizeOffset(s))));
 
-  let m = LOCAL_RFC822.exec(s);
+  let m = localRfc822().exec(s);
   if (m && MONTHS[m[2]!.toLowerCase()]) {
     const month = MONTHS[m[2]!.toLowerCase()]!;
     const [day, year, hour, minute, second] = [+m[1]!, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0)];
@@ -91,13 +99,13 @@ export function readSourceDate(text: string | null | undefined, timeZone: string
   m = ISO_LOCAL.exec(s);
   if (m) return maybeDay(zoned(timeZone, +m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)), m[4]);
 
-  m = MONTH_DAY_YEAR.exec(s);
+  m = monthDayYear().exec(s);
   if (m) {
     const month = MONTHS[m[1]!.toLowerCase()];
     if (month) return maybeDay(zoned(timeZone, +m[3]!, month, +m[2]!, hour12(m[4], m[6]), +(m[5] ?? 0), 0), m[4]);
   }
 
-  m = DAY_MONTH_YEAR.exec(s);
+  m = dayMonthYear().exec(s);
   if (m) {
     const month = MONTHS[m[2]!.toLowerCase()];
     if (month) return maybeDay(zoned(timeZone, +m[3]!, month, +m[1]!, +(m[4] ?? 0), +(m[5] ?? 0), 0), m[4]);

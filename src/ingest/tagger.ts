@@ -1,3 +1,4 @@
+import { once } from "../lib/once";
 import { foldTerm, gazetteer, gazetteerKinds, KIND_WEIGHT, type TermSpec } from "../sources/gazetteer";
 import { topicWithParents } from "../sources/taxonomy";
 import { topicLexicon } from "../sources/topic-lexicon";
@@ -115,7 +116,7 @@ interface TermMatch {
   text: string;
 }
 
-const LATIN_ONLY = /^[\p{Script=Latin}\p{N} .'-]+$/u;
+const latinOnly = once(() => /^[\p{Script=Latin}\p{N} .'-]+$/u);
 
 /** ё as е, curly apostrophes as straight: one-for-one, so offsets stay those of the input. */
 function normalizeText(text: string): string {
@@ -145,14 +146,14 @@ function pairKey(s: string, i: number): number {
   return s.charCodeAt(i) * 65536 + (i + 1 < s.length ? s.charCodeAt(i + 1) : 0);
 }
 
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const letterOrDigit = once(() => /[\p{L}\p{N}]/u);
 /** Letter or digit, by ranges for Latin and Cyrillic (nearly all text here), by regex otherwise. */
 function isWordChar(code: number): boolean {
   if (code < 0x80)
     return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39);
   if ((code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7) || (code >= 0x400 && code <= 0x4ff))
     return true;
-  return !Number.isNaN(code) && LETTER_OR_DIGIT.test(String.fromCharCode(code));
+  return !Number.isNaN(code) && letterOrDigit().test(String.fromCharCode(code));
 }
 
 /** Space, no-break space, hyphen and dashes: what joins the words of a term. */
@@ -202,7 +203,7 @@ class TermMatcher {
       .split(/[ -]+/)
       .map((w) => (w.endsWith("*") ? { literal: w.slice(0, -1), stem: true } : { literal: w, stem: false }));
     // English plurals (Armenians, Kazakhs) without listing them; never for case-sensitive acronyms.
-    const plural = !caseSensitive && !text.includes("*") && LATIN_ONLY.test(text) && /\p{L}$/u.test(text);
+    const plural = !caseSensitive && !text.includes("*") && latinOnly().test(text) && /\p{L}$/u.test(text);
     const term: CompiledTerm = {
       owner,
       weight,

@@ -38,13 +38,14 @@ export const KIND_WEIGHT = {
 export type GazetteerKind = keyof typeof KIND_WEIGHT;
 export const gazetteerKinds = Object.keys(KIND_WEIGHT) as GazetteerKind[];
 
-/** Letters/digits with inner dots, apostrophes; words joined by a space or hyphen; `*` ends a word. */
-const TERM_TEXT = /^[\p{L}\p{N}][\p{L}\p{N}.']*\*?(?:[ -][\p{L}\p{N}][\p{L}\p{N}.']*\*?)*$/u;
-
 export const TermText = lazy(() =>
   z
     .string()
-    .regex(TERM_TEXT, "a term is words of letters/digits (with . or '), joined by space or hyphen, a word may end in *")
+    // Letters/digits with inner dots, apostrophes; words joined by a space or hyphen; `*` ends a word.
+    .regex(
+      /^[\p{L}\p{N}][\p{L}\p{N}.']*\*?(?:[ -][\p{L}\p{N}][\p{L}\p{N}.']*\*?)*$/u,
+      "a term is words of letters/digits (with . or '), joined by space or hyphen, a word may end in *",
+    )
     .refine((t) => !/^[\p{L}\p{N}]\*/u.test(t), "a stem needs at least two letters before *"),
 );
 

@@ -1,3 +1,4 @@
+import { once } from "../lib/once";
 /**
  * Turns what a person types into a search box into an FTS5 MATCH expression for `items_fts`.
  *
@@ -65,8 +66,8 @@ export const SEARCH_SYNTAX: Record<string, string> = {
 
 // unicode61 (the items_fts tokenizer) keeps letters, numbers and private-use characters and
 // splits on everything else; text without one of these indexes as nothing.
-const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
-const TOKEN_RUN_AT_END = /[\p{L}\p{N}\p{Co}\p{M}]+$/u;
+const tokenChar = once(() => /[\p{L}\p{N}\p{Co}]/u);
+const tokenRunAtEnd = once(() => /[\p{L}\p{N}\p{Co}\p{M}]+$/u);
 
 /**
  * Text as items_fts holds it and as searches look for it: "ё" as "е". Russian print mostly
@@ -140,7 +141,7 @@ export function parseSearch(input: string): SearchQuery {
       if (stem.includes("*")) {
         throw new SearchSyntaxError("misplaced_star", `"${clip(word)}": * may only end a word, as in pipe*`);
       }
-      if (stem === "" || (!TOKEN_CHAR.test(stem) && word.endsWith("*"))) {
+      if (stem === "" || (!tokenChar().test(stem) && word.endsWith("*"))) {
         throw new SearchSyntaxError(
           "bare_star",
           `* at character ${start + 1} must follow the start of a word, as in pipe*`,
@@ -150,9 +151,9 @@ export function parseSearch(input: string): SearchQuery {
     }
 
     // Punctuation-only words ("&", "—") index as nothing: skip them rather than fail.
-    if (!TOKEN_CHAR.test(raw.text)) continue;
+    if (!tokenChar().test(raw.text)) continue;
     if (raw.prefix) {
-      const run = TOKEN_RUN_AT_END.exec(raw.text.trimEnd())?.[0] ?? "";
+      const run = tokenRunAtEnd().exec(raw.text.trimEnd())?.[0] ?? "";
       if ([...run].length < MIN_PREFIX_CHARS) {
         throw new SearchSyntaxError(
           "prefix_too_short",
