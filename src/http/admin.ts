@@ -9,7 +9,8 @@
  *   POST /admin/sources/{id}/backfill?pages=N       queue the listings' pages up to N for reading
  *   the source registry (admin-sources.ts): definition, PUT, DELETE, export, discover, preview, import
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/quick";
 import { type Config, ConfigError, type Env, readConfig } from "../env";
 import { kindOf } from "../ingest/kinds";
 import { type ResolvedSource, resolveSources } from "../ingest/listings";

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/quick";
 import type { Env } from "../env";
 import { registeredCatalog } from "../ingest/registry";
 import { formatExtensions } from "../render/formats";
@@ -85,7 +85,14 @@ export function createApp(): Hono<AppEnv> {
   readOnlyRoutes(app, ["/", "/healthz", FEED_STYLESHEET_PATH, "/feeds.opml", "/feeds/:file", "/feeds/:kind/:file"]);
 
   registerApiRoutes(app);
-  app.route("/admin", createAdminApp());
+
+  // The admin API serves operators, not readers: its routes are registered by the first request
+  // under /admin, so a cold start that answers a feed or the JSON API does not build them.
+  let admin: Hono<AppEnv> | undefined;
+  app.all("/admin/*", (c) => {
+    admin ??= new Hono<AppEnv>().route("/admin", createAdminApp());
+    return admin.fetch(c.req.raw, c.env);
+  });
 
   app.notFound((c) =>
     errorResponse(404, "not_found", `nothing at ${clip(new URL(c.req.url).pathname, 100)}`, {
