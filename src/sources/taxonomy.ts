@@ -1,95 +1,93 @@
 import { lazy, lazyArray } from "../model/lazy";
-import { Taxonomy } from "../model/taxonomy";
+import type { Taxonomy } from "../model/taxonomy";
 
 /**
  * Regions → countries and topics → sub-topics, taken from Eurasianet's own navigation menu
- * (see shared/reference/seed-article-page.txt). Parsed by zod on first use (not at module load,
- * which every cold start pays; see model/lazy.ts), so a typo in a slug still fails every test
- * rather than a feed at run time.
+ * (see shared/reference/seed-article-page.txt). Fixed at build time, so it is checked then: the
+ * type here, the zod model (slugs, non-empty names and lists) in test/unit/taxonomy.test.ts,
+ * which every deploy's tests run. A new isolate serving its first feed does not check it again.
  */
-export const taxonomy = lazy(() =>
-  Taxonomy.parse({
-    regions: [
-      {
-        slug: "caucasus",
-        name: "Caucasus",
-        countries: [
-          { slug: "armenia", name: "Armenia" },
-          { slug: "azerbaijan", name: "Azerbaijan" },
-          { slug: "georgia", name: "Georgia" },
-        ],
-      },
-      {
-        slug: "central-asia",
-        name: "Central Asia",
-        countries: [
-          { slug: "kazakhstan", name: "Kazakhstan" },
-          { slug: "kyrgyzstan", name: "Kyrgyzstan" },
-          { slug: "tajikistan", name: "Tajikistan" },
-          { slug: "turkmenistan", name: "Turkmenistan" },
-          { slug: "uzbekistan", name: "Uzbekistan" },
-        ],
-      },
-      {
-        slug: "conflict-zones",
-        name: "Conflict Zones",
-        countries: [
-          { slug: "abkhazia", name: "Abkhazia" },
-          { slug: "nagorno-karabakh", name: "Nagorno Karabakh" },
-          { slug: "south-ossetia", name: "South Ossetia" },
-        ],
-      },
-      {
-        slug: "eastern-europe",
-        name: "Eastern Europe",
-        countries: [
-          { slug: "belarus", name: "Belarus" },
-          { slug: "moldova", name: "Moldova" },
-          { slug: "russia", name: "Russia" },
-          { slug: "the-baltics", name: "The Baltics" },
-          { slug: "ukraine", name: "Ukraine" },
-        ],
-      },
-      {
-        slug: "eurasian-fringe",
-        name: "Eurasian Fringe",
-        countries: [
-          { slug: "afghanistan", name: "Afghanistan" },
-          { slug: "china", name: "China" },
-          { slug: "eu", name: "EU" },
-          { slug: "iran", name: "Iran" },
-          { slug: "mongolia", name: "Mongolia" },
-          { slug: "turkey", name: "Turkey" },
-          { slug: "united-kingdom", name: "United Kingdom" },
-          { slug: "united-states", name: "United States" },
-        ],
-      },
-    ],
-    topics: [
-      { slug: "environment", name: "Environment", subtopics: [] },
-      { slug: "economy", name: "Economy", subtopics: [] },
-      {
-        slug: "politics",
-        name: "Politics",
-        subtopics: [
-          { slug: "kazakhstans-bloody-january-2022", name: "Kazakhstan's Bloody January 2022" },
-          { slug: "kyrgyzstan-2020-unrest", name: "Kyrgyzstan 2020 unrest" },
-        ],
-      },
-      { slug: "security", name: "Security", subtopics: [] },
-      {
-        slug: "society",
-        name: "Society",
-        subtopics: [
-          { slug: "american-diplomats-in-central-asia", name: "American diplomats in Central Asia" },
-          { slug: "arts-and-culture", name: "Arts and Culture" },
-          { slug: "coronavirus", name: "Coronavirus" },
-          { slug: "student-spotlight", name: "Student spotlight" },
-        ],
-      },
-    ],
-  }),
-);
+export const taxonomy: Taxonomy = {
+  regions: [
+    {
+      slug: "caucasus",
+      name: "Caucasus",
+      countries: [
+        { slug: "armenia", name: "Armenia" },
+        { slug: "azerbaijan", name: "Azerbaijan" },
+        { slug: "georgia", name: "Georgia" },
+      ],
+    },
+    {
+      slug: "central-asia",
+      name: "Central Asia",
+      countries: [
+        { slug: "kazakhstan", name: "Kazakhstan" },
+        { slug: "kyrgyzstan", name: "Kyrgyzstan" },
+        { slug: "tajikistan", name: "Tajikistan" },
+        { slug: "turkmenistan", name: "Turkmenistan" },
+        { slug: "uzbekistan", name: "Uzbekistan" },
+      ],
+    },
+    {
+      slug: "conflict-zones",
+      name: "Conflict Zones",
+      countries: [
+        { slug: "abkhazia", name: "Abkhazia" },
+        { slug: "nagorno-karabakh", name: "Nagorno Karabakh" },
+        { slug: "south-ossetia", name: "South Ossetia" },
+      ],
+    },
+    {
+      slug: "eastern-europe",
+      name: "Eastern Europe",
+      countries: [
+        { slug: "belarus", name: "Belarus" },
+        { slug: "moldova", name: "Moldova" },
+        { slug: "russia", name: "Russia" },
+        { slug: "the-baltics", name: "The Baltics" },
+        { slug: "ukraine", name: "Ukraine" },
+      ],
+    },
+    {
+      slug: "eurasian-fringe",
+      name: "Eurasian Fringe",
+      countries: [
+        { slug: "afghanistan", name: "Afghanistan" },
+        { slug: "china", name: "China" },
+        { slug: "eu", name: "EU" },
+        { slug: "iran", name: "Iran" },
+        { slug: "mongolia", name: "Mongolia" },
+        { slug: "turkey", name: "Turkey" },
+        { slug: "united-kingdom", name: "United Kingdom" },
+        { slug: "united-states", name: "United States" },
+      ],
+    },
+  ],
+  topics: [
+    { slug: "environment", name: "Environment", subtopics: [] },
+    { slug: "economy", name: "Economy", subtopics: [] },
+    {
+      slug: "politics",
+      name: "Politics",
+      subtopics: [
+        { slug: "kazakhstans-bloody-january-2022", name: "Kazakhstan's Bloody January 2022" },
+        { slug: "kyrgyzstan-2020-unrest", name: "Kyrgyzstan 2020 unrest" },
+      ],
+    },
+    { slug: "security", name: "Security", subtopics: [] },
+    {
+      slug: "society",
+      name: "Society",
+      subtopics: [
+        { slug: "american-diplomats-in-central-asia", name: "American diplomats in Central Asia" },
+        { slug: "arts-and-culture", name: "Arts and Culture" },
+        { slug: "coronavirus", name: "Coronavirus" },
+        { slug: "student-spotlight", name: "Student spotlight" },
+      ],
+    },
+  ],
+};
 
 /** Look-ups derived from the taxonomy, built with it. */
 const index = lazy(() => {
