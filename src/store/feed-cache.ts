@@ -20,9 +20,7 @@
  * three byte strings one after the other and the metadata says where each ends, so caching a
  * rendering stays one write.
  */
-import * as z from "zod";
 import { sha256Hex } from "../lib/hash";
-import { lazy } from "../model/lazy";
 
 export interface CachedFeed {
   /** The base feed's version this rendering was made from. */
@@ -45,17 +43,34 @@ export type FeedVersions = Record<string, string>;
  * JSON). An entry whose metadata does not fit, such as one written by an older release that kept
  * the whole entry as a JSON document, reads as absent: the feed is rendered again.
  */
-const CachedFeedMetadata = lazy(() =>
-  z.object({
-    version: z.string(),
-    etag: z.string(),
-    lastModified: z.string().nullable(),
-    contentType: z.string(),
-    /** Byte lengths of the identity, gzip and brotli parts of the value, in that order. */
-    parts: z.tuple([z.int().min(0), z.int().min(0), z.int().min(0)]),
-  }),
-);
-type CachedFeedMetadata = z.infer<typeof CachedFeedMetadata>;
+interface CachedFeedMetadata {
+  version: string;
+  etag: string;
+  lastModified: string | null;
+  contentType: string;
+  /** Byte lengths of the identity, gzip and brotli parts of the value, in that order. */
+  parts: [number, number, number];
+}
+
+/**
+ * Whether KV metadata is this release's. Checked in plain code, not with a zod schema: it is
+ * Caravan's own storage format, never input from outside, and the first feed poll of every new
+ * isolate reads it, where building a schema would cost more than the rest of the poll.
+ */
+function isCachedFeedMetadata(value: unknown): value is CachedFeedMetadata {
+  if (typeof value !== "object" || value === null) return false;
+  const m = value as Record<string, unknown>;
+  const isLength = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+  return (
+    typeof m.version === "string" &&
+    typeof m.etag === "string" &&
+    (m.lastModified === null || typeof m.lastModified === "string") &&
+    typeof m.contentType === "string" &&
+    Array.isArray(m.parts) &&
+    m.parts.length === 3 &&
+    m.parts.every(isLength)
+  );
+}
 
 const VERSIONS_KEY = "feed-versions";
 // KV itself takes up to 60 s to show a write everywhere; a few seconds more of memo is cheap.
@@ -128,13 +143,15 @@ async function readKv(kv: KVNamespace, cacheKey: string): Promise<CachedFeed | n
 
 /** The entry's fields and its three byte strings, or null when they do not fit together. */
 function unpack(value: ArrayBuffer, metadata: unknown): CachedFeed | null {
-  const fields = CachedFeedMetadata.safeParse(metadata);
-  if (!fields.success) return null;
-  const { parts, ...rest } = fields.data;
+  if (!isCachedFeedMetadata(metadata)) return null;
+  const { version, etag, lastModified, contentType, parts } = metadata;
   const [identity, gzip, br] = parts;
   if (identity + gzip + br !== value.byteLength) return null;
   return {
-    ...rest,
+    version,
+    etag,
+    lastModified,
+    contentType,
     body: new Uint8Array(value, 0, identity),
     gzip: new Uint8Array(value, identity, gzip),
     br: new Uint8Array(value, identity + gzip, br),

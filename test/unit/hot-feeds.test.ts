@@ -126,5 +126,20 @@ describe("renderings in KV", () => {
     const previous = { version: "1", etag: '"e"', lastModified: null, contentType: "application/atom+xml" };
     await env.CACHE.put("feed:no-encodings", "<feed/>", { metadata: previous });
     expect(await getCachedFeed(env.CACHE, "feed:no-encodings", "1")).toBeNull();
+    // Metadata of the right keys with values of the wrong kind.
+    const base = { ...previous, parts: [7, 0, 0] };
+    for (const [i, metadata] of [
+      { ...base, parts: [7, 0] },
+      { ...base, parts: [7, -1, 1] },
+      { ...base, parts: [6.5, 0.5, 0] },
+      { ...base, lastModified: 1700000000 },
+      { ...base, etag: null },
+    ].entries()) {
+      await env.CACHE.put(`feed:wrong-kind-${i}`, "<feed/>", { metadata });
+      expect(await getCachedFeed(env.CACHE, `feed:wrong-kind-${i}`, "1"), JSON.stringify(metadata)).toBeNull();
+    }
+    // The same with right values is read.
+    await env.CACHE.put("feed:right-kind", "<feed/>", { metadata: base });
+    expect(new TextDecoder().decode((await getCachedFeed(env.CACHE, "feed:right-kind", "1"))?.body)).toBe("<feed/>");
   });
 });
