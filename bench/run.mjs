@@ -9,6 +9,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { buildBenchWorker, buildNodeModules, buildWorkerBundle } from "./lib/build.mjs";
+import { firstRequestFigure } from "./lib/first-request.mjs";
 import { ingestFigure } from "./lib/ingest.mjs";
 import { machine } from "./lib/machine.mjs";
 import { feedParseFigure, parseFigures, renderFigures, taggerFigures, taggerTimeFigure } from "./lib/micro.mjs";
@@ -85,6 +86,12 @@ async function main() {
     "Worker startup (wrangler check startup)",
     [["startup.active_ms", "Worker startup, CPU before the first request", { op: "<=", value: 10 }]],
     async () => [await startupFigure()],
+  );
+
+  await section(
+    "first answer of a new isolate (Miniflare, V8 inspector)",
+    [["startup.first_request_ms", "first feed poll of a new isolate (feed already in KV), CPU"]],
+    () => firstRequestFigure(bundle.path, log),
   );
 
   const benchWorker = await startWorker({ name: "bench", script: bench.path, storage: true });

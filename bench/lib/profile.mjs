@@ -59,15 +59,20 @@ async function connect(webSocketUrl) {
   };
 }
 
+/** A DevTools-protocol session with the Worker named `workerName` (Miniflare's inspector). */
+export async function inspectWorker(inspectorUrl, workerName) {
+  const targets = await (await fetch(`http://${inspectorUrl.host}/json`)).json();
+  const target = targets.find((t) => t.title.endsWith(`core:user:${workerName}`));
+  if (!target) throw new Error(`no inspector target for Worker ${workerName}`);
+  return connect(target.webSocketDebuggerUrl);
+}
+
 /**
  * Profiles the Worker named `workerName` while `load()` runs (it resolves to the number of
  * requests served). Returns per-request self time by function and by module, idle time left out.
  */
 export async function profileUnderLoad({ inspectorUrl, workerName, bundlePath, load }) {
-  const targets = await (await fetch(`http://${inspectorUrl.host}/json`)).json();
-  const target = targets.find((t) => t.title.endsWith(`core:user:${workerName}`));
-  if (!target) throw new Error(`no inspector target for Worker ${workerName}`);
-  const session = await connect(target.webSocketDebuggerUrl);
+  const session = await inspectWorker(inspectorUrl, workerName);
   try {
     await session.send("Profiler.enable");
     await session.send("Profiler.setSamplingInterval", { interval: 100 });

@@ -66,7 +66,8 @@ const ADMIN_TOKEN = "bench-admin-token-not-a-secret-0123";
  * Starts one Worker. `script` is a path to an ES module bundle, or `modules` a list of Miniflare
  * module definitions. With `storage`, it gets the D1 binding DB (migrations applied) and the KV
  * binding CACHE, in memory. Returns its direct URL and handles for seeding and ingest runs;
- * `inspector` opens V8's inspector for profiling (bench/lib/profile.mjs).
+ * `inspector` opens V8's inspector for profiling (bench/lib/profile.mjs); `migrate: false` leaves
+ * D1 as it is (storage persisted by an earlier Worker, miniflare.resourcePersistencePath).
  */
 export async function startWorker({
   name,
@@ -75,6 +76,7 @@ export async function startWorker({
   bindings = {},
   storage = false,
   inspector = false,
+  migrate = true,
   miniflare = {},
 }) {
   const mf = new Miniflare(
@@ -101,11 +103,14 @@ export async function startWorker({
     const pid = newWorkerdPid();
     const url = await mf.unsafeGetDirectURL();
     const db = storage ? await mf.getD1Database("DB") : null;
-    if (db) await applyToD1(db);
+    const kv = storage ? await mf.getKVNamespace("CACHE") : null;
+    // A Worker started on storage another one persisted has its tables already.
+    if (db && migrate) await applyToD1(db);
     return {
       name,
       url: url.href.replace(/\/$/, ""),
       db,
+      kv,
       inspectorUrl: () => mf.getInspectorURL(),
       /** Fires the scheduled handler once; throws unless it ends "ok". */
       async scheduled() {
