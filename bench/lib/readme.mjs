@@ -5,7 +5,7 @@ export function readmeSection(results, table, machineText) {
   const notes = results.figures.filter((f) => f.note).map((f) => `- **${f.label}**: ${f.note}`);
   return `## Performance
 
-\`npm run bench\` measures every figure below in one run (about two minutes on two cores), prints
+\`npm run bench\` measures every figure below in one run (about four minutes on two cores), prints
 this table and writes \`bench/results.json\` (every figure, its samples and the machine). It
 starts and stops everything it needs: the Workers under Miniflare (workerd, the Workers
 runtime), the fixture origins and a static reference server. \`bench/README.md\` says how each
