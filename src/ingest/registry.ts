@@ -14,6 +14,7 @@ import { sha256Hex } from "../lib/hash";
 import type { Source } from "../model/source";
 import { shippedFiles, shippedSources } from "../sources";
 import { buildFeedCatalog, type FeedCatalog } from "../sources/feeds";
+import { type CatalogSnapshot, readCatalogSnapshot, writeCatalogSnapshot } from "../store/catalog-snapshot";
 import { invalidateFeeds, readFeedVersions, versionOf } from "../store/feed-cache";
 import { syncConfiguredSources } from "../store/listings";
 import {
@@ -62,8 +63,8 @@ async function seedFingerprint(env: Env): Promise<string> {
  * Seeds the registry from the shipped files and re-syncs every source's listings when the files
  * or the URL vars changed since the last time; otherwise one small read. Answers whether it wrote.
  */
-export async function ensureRegistry(env: Env, now = Date.now()): Promise<boolean> {
-  const fingerprint = await seedFingerprint(env);
+export async function ensureRegistry(env: Env, now = Date.now(), fingerprint?: string): Promise<boolean> {
+  fingerprint ??= await seedFingerprint(env);
   if ((await readRegistryMeta(env.DB, SEED_KEY)) === fingerprint) return false;
   await seedShipped(env.DB, await hashedShipped(), now);
   const live = await liveDefinitions(env.DB);
@@ -136,24 +137,48 @@ export interface RegisteredCatalog {
 let catalogMemo: { version: string; catalog: RegisteredCatalog } | null = null;
 
 /**
- * The registered sources, for the catalog and every route that names sources. Read from D1 when
- * the registry version in the feed versions (KV, memoized for seconds) moved, else from memory.
+ * The registered sources, for the catalog and every route that names sources. From memory while
+ * the registry version in the feed versions (KV, memoized for seconds) stays; in a new isolate,
+ * or after a change, from the snapshot in KV when it is of this version and of this deployment's
+ * shipped files and vars (store/catalog-snapshot.ts), else from D1, which then leaves a snapshot.
  */
 export async function registeredCatalog(env: Env): Promise<RegisteredCatalog> {
   try {
     const version = versionOf(await readFeedVersions(env.CACHE), REGISTRY_VERSION_KEY);
     if (catalogMemo && catalogMemo.version === version && version !== "0") return catalogMemo.catalog;
-    await ensureRegistry(env);
-    const catalog = catalogOf(await registeredSummaries(env.DB));
+    const seed = await seedFingerprint(env);
+    const snapshot = version === "0" ? null : await readCatalogSnapshot(env.CACHE);
+    if (snapshot && snapshot.version === version && snapshot.seed === seed) {
+      catalogMemo = { version, catalog: catalogOf(snapshot.sources) };
+      return catalogMemo.catalog;
+    }
+    await ensureRegistry(env, Date.now(), seed);
+    const sources = await registeredSummaries(env.DB);
     // After a seed the version moved on: keep the memo under the one now current.
-    catalogMemo = { version: versionOf(await readFeedVersions(env.CACHE), REGISTRY_VERSION_KEY), catalog };
-    return catalog;
+    const current = versionOf(await readFeedVersions(env.CACHE), REGISTRY_VERSION_KEY);
+    catalogMemo = { version: current, catalog: catalogOf(sources) };
+    await leaveSnapshot(env.CACHE, { version: current, seed, sources });
+    return catalogMemo.catalog;
   } catch (err) {
     // D1 or KV cannot answer: feeds are still served (from their cache) with the last catalog
     // this isolate read, or the shipped one.
     console.log(JSON.stringify({ event: "registry.read_failed", level: "warn", message: String(err) }));
     return catalogMemo?.catalog ?? catalogOf(shippedSources);
   }
+}
+
+/** Writes the snapshot; a failed write only means the next new isolate reads D1 too. */
+async function leaveSnapshot(kv: KVNamespace, snapshot: CatalogSnapshot): Promise<void> {
+  try {
+    await writeCatalogSnapshot(kv, snapshot);
+  } catch (err) {
+    console.log(JSON.stringify({ event: "registry.snapshot_failed", level: "warn", message: String(err) }));
+  }
+}
+
+/** Forgets this isolate's catalog (tests that stand for a new isolate). */
+export function forgetCatalogMemo(): void {
+  catalogMemo = null;
 }
 
 function catalogOf(sources: RegisteredSummary[]): RegisteredCatalog {
