@@ -59,12 +59,13 @@ export const ITEMS_PARAMS = lazy(
         expect: "a source id",
         details: { list: "/api/sources" },
       },
+      // Like sources: the code's shape is checked here, that a registered source writes in it per request.
       lang: {
-        value: z.enum(LANGUAGES),
+        value: z.string().regex(/^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i),
         repeatable: true,
-        description: `Items in the language, an ISO 639 code: ${LANGUAGES.join(" or ")}. Repeatable (OR).`,
-        expect: `one of ${LANGUAGES.join(", ")}`,
-        details: { valid: [...LANGUAGES] },
+        description: `Items in the language, an ISO 639 code: ${LANGUAGES.join(" or ")}, or that of any registered source (GET /api/sources). Repeatable (OR).`,
+        expect: "an ISO 639 language code",
+        details: { valid: [...LANGUAGES], list: "/api/sources" },
       },
       since: {
         value: z.iso.datetime({ offset: true }),
@@ -121,14 +122,23 @@ export interface ItemsQuery {
   cursor: Cursor | null;
 }
 
-/** Reads GET /api/items' query; `sourceIds` are the registered sources a `source` filter may name. */
-export function parseItemsQuery(url: URL, sourceIds: readonly string[]): ItemsQuery {
+/**
+ * Reads GET /api/items' query; `sourceIds` are the registered sources a `source` filter may name,
+ * `languages` the values `lang` takes (the catalog's).
+ */
+export function parseItemsQuery(url: URL, sourceIds: readonly string[], languages: readonly string[]): ItemsQuery {
   const v = validate(url, ITEMS_PARAMS) as Partial<Record<ItemsParamName, unknown[]>>;
   const strings = (name: ItemsParamName) => [...new Set((v[name] ?? []) as string[])].sort();
   const unknownSource = strings("source").find((id) => !sourceIds.includes(id));
   if (unknownSource !== undefined) {
     throw new HttpError(400, "invalid_source", `source must be a source id, got "${clip(unknownSource)}"`, {
       valid: [...sourceIds],
+    });
+  }
+  const unknownLang = strings("lang").find((l) => !languages.includes(l));
+  if (unknownLang !== undefined) {
+    throw new HttpError(400, "invalid_lang", `unknown lang "${clip(unknownLang)}": one of ${languages.join(", ")}`, {
+      valid: [...languages],
     });
   }
   const one = <T>(name: ItemsParamName): T | null => ((v[name] ?? [])[0] as T | undefined) ?? null;

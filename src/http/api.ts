@@ -43,7 +43,8 @@ const ITEM_ID = /^[0-9a-f]{32}$/;
 export function registerApiRoutes(app: Hono<AppEnv>): void {
   app.get("/api/items", async (c) => {
     const url = new URL(c.req.url);
-    const query = parseItemsQuery(url, (await registeredCatalog(c.env)).feeds.slugsOf("source"));
+    const { feeds } = await registeredCatalog(c.env);
+    const query = parseItemsQuery(url, feeds.slugsOf("source"), feeds.languages);
     // One row more than asked says whether another page exists, so the last page has no cursor.
     const rows = await queryItems(c.env.DB, itemFilter(query), query.limit + 1, query.cursor);
     const items = rows.slice(0, query.limit);

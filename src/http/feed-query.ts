@@ -1,6 +1,5 @@
 import type { TermKind } from "../model/item";
 import { FEED_KINDS, type FeedCatalog } from "../sources/feeds";
-import { LANGUAGES } from "../sources/languages";
 import type { Cursor } from "../store/items";
 import { decodeCursor, encodeCursor } from "../store/query";
 import { clip, HttpError } from "./errors";
@@ -46,11 +45,16 @@ export function parseFeedQuery(url: URL, catalog: FeedCatalog): FeedQueryParams 
   }
 
   const languages = [...new Set(splitValues(params.getAll("lang")))].sort();
-  const badLang = languages.find((l) => !(LANGUAGES as readonly string[]).includes(l));
+  const badLang = languages.find((l) => !catalog.languages.includes(l));
   if (badLang !== undefined) {
-    throw new HttpError(400, "invalid_lang", `unknown lang "${clip(badLang)}": one of ${LANGUAGES.join(", ")}`, {
-      valid: [...LANGUAGES],
-    });
+    throw new HttpError(
+      400,
+      "invalid_lang",
+      `unknown lang "${clip(badLang)}": one of ${catalog.languages.join(", ")}`,
+      {
+        valid: [...catalog.languages],
+      },
+    );
   }
 
   const q = single(params, "q");

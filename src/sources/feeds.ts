@@ -1,5 +1,6 @@
 import type { TermKind } from "../model/item";
 import { lazyArray } from "../model/lazy";
+import { filterLanguages } from "./languages";
 import { taxonomy } from "./taxonomy";
 
 /** One published feed: every format of it shares this identity. */
@@ -31,6 +32,8 @@ export interface FeedCatalog {
   feeds: FeedDef[];
   find(kind: string, slug: string): FeedDef | undefined;
   slugsOf(kind: TermKind): string[];
+  /** The values the `lang` filter takes (sources/languages.ts). */
+  languages: string[];
 }
 
 /** The feeds of the taxonomy (fixed at deploy time; derived on first use, see model/lazy.ts). */
@@ -54,7 +57,7 @@ const taxonomyFeeds: FeedDef[] = lazyArray(() => [
 
 /** The catalog for a list of sources (the registered ones, in registration order). */
 export function buildFeedCatalog(
-  sources: readonly { id: string; name: string; changedAt?: string | null }[],
+  sources: readonly { id: string; name: string; language?: string; changedAt?: string | null }[],
 ): FeedCatalog {
   const feeds = [...taxonomyFeeds, ...sources.map((s) => def("source", s.id, s.name, null, s.changedAt))];
   const byKey = new Map(feeds.map((f) => [f.key, f]));
@@ -65,6 +68,7 @@ export function buildFeedCatalog(
     feeds,
     find: (kind, slug) => (kind === "all" ? byKey.get("all") : byKey.get(`${kind}:${slug}`)),
     slugsOf: (kind) => slugs.get(kind) ?? [],
+    languages: filterLanguages(sources),
   };
 }
 
