@@ -13,6 +13,7 @@
  * A definition is checked whole before anything is stored (src/ingest/definition.ts): a bad one
  * is a 400 listing every problem as { field, problem, valid }.
  */
+
 import type { Context, Hono } from "hono";
 import * as z from "zod";
 import { ConfigError, type Env, readConfig, userAgent } from "../env";
@@ -27,10 +28,9 @@ import { refusedTarget } from "../ingest/url-guard";
 import { lazy } from "../model/lazy";
 import type { Source } from "../model/source";
 import { liveDefinitions, readDefinition, registryRow } from "../store/registry";
+import type { AppEnv } from "./app-env";
 import { clip, HttpError } from "./errors";
 import { flag, readParams } from "./params";
-
-type AppEnv = { Bindings: Env };
 
 /** Method and path of each route here, for the 404 and 405 answers. */
 export const SOURCE_ROUTES: [string, string][] = [

@@ -9,6 +9,7 @@
  *   POST /admin/sources/{id}/backfill?pages=N       queue the listings' pages up to N for reading
  *   the source registry (admin-sources.ts): definition, PUT, DELETE, export, discover, preview, import
  */
+
 import type { Context } from "hono";
 import { Hono } from "hono/quick";
 import { type Config, ConfigError, type Env, readConfig } from "../env";
@@ -24,11 +25,10 @@ import { isSourcePaused, queueBackfill, setSourcePaused } from "../store/listing
 import { isSource, liveDefinitions, readDefinition, registryRow, registryRows } from "../store/registry";
 import { runHistory } from "../store/runs";
 import { registerSourceRoutes, SOURCE_ROUTES } from "./admin-sources";
+import type { AppEnv } from "./app-env";
 import { requireAdmin } from "./auth";
 import { clip, errorResponse, HttpError } from "./errors";
 import { flag, intParam, readParams } from "./params";
-
-type AppEnv = { Bindings: Env };
 
 export const MAX_BACKFILL_PAGES = 50;
 const MAX_RUNS_PAGE = 100;

@@ -1,5 +1,4 @@
 import type { Context, Hono } from "hono";
-import type { Env } from "../env";
 import { registeredCatalog } from "../ingest/registry";
 import { sha256Hex } from "../lib/hash";
 import type {
@@ -16,12 +15,12 @@ import { readSourceHealth } from "../store/catalog";
 import { getItem, termStats } from "../store/items";
 import { cursorAfter, encodeCursor, type ItemFilter, queryItems } from "../store/query";
 import { type ItemsQuery, parseItemsQuery, rejectQueryParams } from "./api-params";
+import type { AppEnv } from "./app-env";
 import { isNotModified } from "./conditional";
 import { docsPage, openApiPage } from "./docs";
 import { clip, errorResponse, HttpError } from "./errors";
 import { CORS_HEADERS, readOnlyRoutes } from "./methods";
 
-type AppEnv = { Bindings: Env };
 type Ctx = Context<AppEnv>;
 
 /** Data changes at most once a cron period; a short max-age plus ETag shows a run's results soon. */

@@ -1,5 +1,4 @@
 import { Hono } from "hono/quick";
-import type { Env } from "../env";
 import { registeredCatalog } from "../ingest/registry";
 import { formatExtensions } from "../render/formats";
 import { renderIndexPage } from "../render/html";
@@ -8,11 +7,10 @@ import { FEED_STYLESHEET } from "../render/stylesheet";
 import { termStats } from "../store/items";
 import { createAdminApp } from "./admin";
 import { registerApiRoutes } from "./api";
+import type { AppEnv } from "./app-env";
 import { clip, errorResponse, HttpError } from "./errors";
 import { FEED_STYLESHEET_PATH, HTML_PAGE_HEADERS, resolveFeed, serveFeed, splitFeedFile } from "./feeds";
 import { CORS_HEADERS, readOnlyRoutes } from "./methods";
-
-type AppEnv = { Bindings: Env };
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

@@ -8,8 +8,9 @@
  *   answers 401 saying so; the admin API is off rather than open.
  * - The token is never logged nor echoed.
  */
+
 import type { MiddlewareHandler } from "hono";
-import type { Env } from "../env";
+import type { AppEnv } from "./app-env";
 import { errorResponse } from "./errors";
 
 export const MIN_TOKEN_LENGTH = 16;
@@ -36,7 +37,7 @@ function unauthorized(message: string): Response {
 }
 
 /** Lets a request through only with the admin token; every answer it lets out is `no-store`. */
-export const requireAdmin: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   const expected = c.env.ADMIN_TOKEN ?? "";
   if (expected.length < MIN_TOKEN_LENGTH) {
     return unauthorized(

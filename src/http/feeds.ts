@@ -18,6 +18,7 @@ import {
   versionOf,
 } from "../store/feed-cache";
 import { cursorAfter, encodeCursor, queryItems } from "../store/query";
+import type { AppEnv } from "./app-env";
 import { encodeBoth, varyOnEncoding } from "./compression";
 import { clip, errorResponse, HttpError } from "./errors";
 import { canonicalQuery, type FeedQueryParams, parseFeedQuery } from "./feed-query";
@@ -75,7 +76,7 @@ export function resolveFeed(catalog: FeedCatalog, kind: string, slug: string): F
  * with a Retry-After, which some readers apply to every feed of the host.
  */
 export async function serveFeed(
-  c: Context<{ Bindings: Env }>,
+  c: Context<AppEnv>,
   catalog: RegisteredCatalog,
   feed: FeedDef,
   format: OutputFormat,

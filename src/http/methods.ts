@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import type { Env } from "../env";
+import type { AppEnv } from "./app-env";
 import { errorResponse } from "./errors";
 
 /** Every public route is read-only: these are the methods it answers. */
@@ -50,7 +50,7 @@ export function methodNotAllowed(method: string): Response {
  * Gives read-only routes their other methods: OPTIONS answers a preflight, anything else is a
  * 405 with Allow. Register after the GET handlers of the same paths, which keep GET and HEAD.
  */
-export function readOnlyRoutes(app: Hono<{ Bindings: Env }>, paths: readonly string[]): void {
+export function readOnlyRoutes(app: Hono<AppEnv>, paths: readonly string[]): void {
   for (const path of paths) {
     app.options(path, () => preflightResponse());
     app.all(path, (c) => methodNotAllowed(c.req.method));
