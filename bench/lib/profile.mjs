@@ -1,31 +1,25 @@
 // A CPU profile of a Worker under load, taken through workerd's V8 inspector (Chrome DevTools
 // protocol), for saying where per-request time goes when the cached-feed ratio misses its target.
-// Self time is summed per function and per source module of the bundle (esbuild/wrangler write a
-// "// path/to/module.js" comment line before each module's code), in µs per request.
-import { readFileSync } from "node:fs";
+// Self time is summed per function and per source module, in µs per request; the bundle is
+// minified, so both are read from its source map.
+import { existsSync, readFileSync } from "node:fs";
+import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 
-/** Bundle line → the module it came from, from the bundler's "// path" comment lines. */
-function moduleLookup(bundlePath) {
-  if (!bundlePath) return () => null;
-  const starts = [];
-  readFileSync(bundlePath, "utf8")
-    .split("\n")
-    .forEach((line, i) => {
-      const m = /^\/\/ ((?:node_modules|src|bench|test)\/\S+)$/.exec(line);
-      if (m) starts.push([i, m[1].replace(/^node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, "$1")]);
-    });
-  return (line) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    let found = null;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid][0] <= line) {
-        found = starts[mid][1];
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found;
+/**
+ * A bundle position → the source module and function it came from, read from the bundle's source
+ * map (wrangler writes index.js.map beside a minified bundle). Modules are named like
+ * "src/http/feeds.ts", or the package for code from node_modules.
+ */
+function sourceLookup(bundlePath) {
+  if (!bundlePath || !existsSync(`${bundlePath}.map`)) return () => null;
+  const map = new TraceMap(readFileSync(`${bundlePath}.map`, "utf8"));
+  return (line, column) => {
+    const original = originalPositionFor(map, { line: line + 1, column });
+    if (!original.source) return null;
+    const module = original.source
+      .replace(/^.*node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, "$1")
+      .replace(/^(?:\.\.\/)*(?:.*\/)?(src\/.*)$/, "$1");
+    return { module, name: original.name, line: original.line };
   };
 }
 
@@ -79,7 +73,7 @@ export async function profileUnderLoad({ inspectorUrl, workerName, bundlePath, l
     await session.send("Profiler.start");
     const requests = await load();
     const { profile } = await session.send("Profiler.stop");
-    const moduleOf = moduleLookup(bundlePath);
+    const sourceOf = sourceLookup(bundlePath);
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
     const byFunction = new Map();
     const byModule = new Map();
@@ -89,9 +83,12 @@ export async function profileUnderLoad({ inspectorUrl, workerName, bundlePath, l
       const micros = profile.timeDeltas[i] ?? 0;
       if (frame.functionName === "(idle)") return;
       active += micros;
-      const module = frame.url ? (moduleOf(frame.lineNumber) ?? frame.url.split("/").pop()) : "(runtime, native)";
-      // Bundle functions carry their line in the bundle (1-based), so an anonymous one can be found.
-      const name = `${frame.functionName || "(anonymous)"} [${module}${frame.url ? ` @${frame.lineNumber + 1}` : ""}]`;
+      const source = frame.url && frame.lineNumber >= 0 ? sourceOf(frame.lineNumber, frame.columnNumber) : null;
+      const module = source?.module ?? (frame.url ? frame.url.split("/").pop() : "(runtime, native)");
+      // Named and placed as in the source (the bundle is minified); runtime code by its own name.
+      const name = source
+        ? `${source.name ?? frame.functionName ?? "(anonymous)"} [${module}:${source.line}]`
+        : `${frame.functionName || "(anonymous)"} [${module}]`;
       byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
       byModule.set(module, (byModule.get(module) ?? 0) + micros);
     });
