@@ -8,20 +8,9 @@
 // indexes, not scans. Absolute times are SQLite's in Node, not D1's over its network hop.
 import { createHash } from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
+import { prng } from "../../test/fixtures/prng.mjs";
 import { applyToSqlite } from "./migrations.mjs";
 import { figure } from "./report.mjs";
-
-/** Seeded PRNG (mulberry32): the same data on every run. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 32 hex digits from a hash of the URL, as real item ids are (their order is random). */
 const itemId = (url) => createHash("md5").update(url).digest("hex");

@@ -12,8 +12,8 @@ import worker from "../../src/index";
 import { itemIdFor } from "../../src/ingest/canonical";
 import { runIngest } from "../../src/ingest/run";
 import { getItem } from "../../src/store/items";
+import { prng } from "../fixtures/prng.mjs";
 import { fixturePage, origin, overridePage, resetFixture } from "../helpers/fixture";
-import { prng } from "../helpers/prng";
 
 const TOKEN = (env as unknown as { ADMIN_TOKEN: string }).ADMIN_TOKEN;
 const ENV = { ...env, HOST_MIN_INTERVAL_MS: "0", SUBREQUEST_BUDGET: "200" };

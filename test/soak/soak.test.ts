@@ -13,9 +13,9 @@ import { describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
 import { type RunSummary, runIngest } from "../../src/ingest/run";
 import { FAULT_KINDS } from "../fixtures/farm.mjs";
+import { prng } from "../fixtures/prng.mjs";
 import { farmControl, farmSources } from "../helpers/farm-sources";
 import { killable } from "../helpers/killable";
-import { prng } from "../helpers/prng";
 
 const RUNS = 200;
 const TICK = 15 * 60_000;
