@@ -7,6 +7,7 @@
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { startFixtureServer } from "../../test/fixtures/server.mjs";
+import { median } from "./load.mjs";
 import { TMP } from "./paths.mjs";
 import { inspectWorker } from "./profile.mjs";
 import { figure } from "./report.mjs";
@@ -58,11 +59,6 @@ function freePort() {
       server.close(() => resolve(port));
     });
   });
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 export function firstRequestFigure(workerScript, log) {

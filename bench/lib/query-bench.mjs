@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
 import { prng } from "../../test/fixtures/prng.mjs";
+import { median } from "./load.mjs";
 import { applyToSqlite } from "./migrations.mjs";
 import { figure } from "./report.mjs";
 
@@ -123,12 +124,6 @@ function termCombinations(rand, { countrySlugs, topicSlugs, regionOf, topicWithP
     ];
     return { countries: JSON.stringify(countries), regions: JSON.stringify(regions), topics: JSON.stringify(topics) };
   });
-}
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /**

@@ -5,6 +5,7 @@
 // the runtime itself costs.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { runCommand } from "./build.mjs";
+import { median } from "./load.mjs";
 import { ROOT, TMP } from "./paths.mjs";
 import { figure } from "./report.mjs";
 
@@ -41,11 +42,6 @@ export function startupProfileTimes(profile) {
 async function profileStartup(cwd, outfile) {
   await runCommand("wrangler", ["check", "startup", "--outfile", outfile], { cwd, env: WRANGLER_ENV });
   return startupProfileTimes(JSON.parse(readFileSync(outfile, "utf8")));
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** A Worker that answers "ok", with the project's compatibility date and flags. */
