@@ -4,29 +4,11 @@ import { termsOf } from "../../src/ingest/terms";
 import type { Item } from "../../src/model/item";
 import { writeItems } from "../../src/store/items";
 import { cursorAfter, decodeCursor, encodeCursor, type ItemFilter, NO_FILTER, queryItems } from "../../src/store/query";
+import { storyItem } from "../helpers/items";
 
 function item(n: number, over: Partial<Item>): Item {
-  const id = n.toString(16).padStart(32, "0");
-  const at = new Date(Date.UTC(2026, 0, 1) + Math.floor(n / 2) * 3600_000).toISOString(); // pairs share a time
-  return {
-    id,
-    url: `https://example.org/${n}`,
-    title: `Story ${n}`,
-    summary: null,
-    contentHtml: null,
-    authors: [],
-    publishedAt: at,
-    updatedAt: at,
-    firstSeenAt: at,
-    image: null,
-    language: "en",
-    sourceId: "eurasianet",
-    countries: [],
-    regions: [],
-    topics: [],
-    tags: [],
-    ...over,
-  };
+  // Pairs share a publication time: ties are broken by id.
+  return storyItem(n, new Date(Date.UTC(2026, 0, 1) + Math.floor(n / 2) * 3600_000).toISOString(), over);
 }
 
 const items: Item[] = [];

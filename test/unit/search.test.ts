@@ -13,6 +13,7 @@ import {
   type SearchProblem,
   SearchSyntaxError,
 } from "../../src/store/search";
+import { storyItem } from "../helpers/items";
 import { REAL_DATA_MISSING, realFile, realTitle } from "../helpers/real-data";
 
 const meduzaRss = realFile("meduza/meduza-rss.xml");
@@ -103,26 +104,7 @@ describe("buildMatchExpression: user text to FTS5", () => {
 // Against the real FTS5 table (migration 0002, unicode61 remove_diacritics 2) through queryItems.
 
 function item(n: number, over: Partial<Item>): Item {
-  const at = new Date(Date.UTC(2026, 8, 1) + n * 3600_000).toISOString();
-  return {
-    id: n.toString(16).padStart(32, "0"),
-    url: `https://example.org/${n}`,
-    title: `Story ${n}`,
-    summary: null,
-    contentHtml: null,
-    authors: [],
-    publishedAt: at,
-    updatedAt: at,
-    firstSeenAt: at,
-    image: null,
-    language: "en",
-    sourceId: "eurasianet",
-    countries: [],
-    regions: [],
-    topics: [],
-    tags: [],
-    ...over,
-  };
+  return storyItem(n, new Date(Date.UTC(2026, 8, 1) + n * 3600_000).toISOString(), over);
 }
 
 /** Title and description of each item of the real Meduza feed (Russian), tags stripped. */
